@@ -1,0 +1,40 @@
+# Two entry points for a fresh machine: `make run` (install + explorer) and `make test`
+# (install + every test). Both create .venv; torch goes in first so pip takes the CPU wheel.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+TORCH ?= torch==2.13.0
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install chromium lint weights notebooks clean
+
+run: $(STAMP)
+	$(VENV)/bin/neuralens serve
+
+test: $(STAMP) chromium
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q $(TORCH)
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Browser tests drive Debian's Chromium; install it when missing (needs root and apt-get).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install -y chromium' (browser tests need it)"; exit 1; \
+	  fi; }
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) test-output build *.egg-info

@@ -1,0 +1,5 @@
+"""``python -m neuralens`` runs the CLI."""
+
+from neuralens.cli import main
+
+main()

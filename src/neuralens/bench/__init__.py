@@ -1,0 +1,24 @@
+"""Benchmarks behind ``neuralens bench NAME --json``.
+
+Each measures ours against a baseline side by side in one run (these machines are
+noisy), and returns a JSON-ready dict with absolute times and their ratio. Times
+are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# name -> ("module:function", one-line summary); modules are imported only when run
+BENCHMARKS: dict[str, tuple[str, str]] = {
+    "shapes": ("neuralens.bench.shapes:run", "images/s of make_shapes at 64x64 on one core"),
+}
+
+
+def run_benchmark(name: str) -> dict:
+    """Run benchmark ``name`` and return its result."""
+    if name not in BENCHMARKS:
+        raise ValueError(f"unknown benchmark {name!r}; choose one of {', '.join(BENCHMARKS)}")
+    module_name, function_name = BENCHMARKS[name][0].split(":")
+    result = getattr(importlib.import_module(module_name), function_name)()
+    return {"benchmark": name, **result}

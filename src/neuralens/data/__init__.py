@@ -1,0 +1,39 @@
+"""Datasets, offline first: NumPy arrays out (wine as a pandas DataFrame).
+
+The lecture's data: red wine (a line through density vs fixed acidity), MNIST
+digits (pixels as features), Fashion-MNIST, real photos (the cat, for
+convolutions) and synthetic shapes (detection and segmentation).
+"""
+
+from neuralens.data.catalog import DatasetInfo, list_datasets
+from neuralens.data.download import download
+from neuralens.data.errors import DatasetError
+from neuralens.data.mnist import (
+    DIGIT_CLASSES,
+    FASHION_CLASSES,
+    data_root,
+    load_fashion_mnist,
+    load_mnist,
+)
+from neuralens.data.photos import PHOTOS, sample_image
+from neuralens.data.shapes import SHAPE_CLASSES, Shapes, make_shapes
+from neuralens.data.wine import WINE_COLUMNS, load_wine
+
+__all__ = [
+    "DIGIT_CLASSES",
+    "FASHION_CLASSES",
+    "PHOTOS",
+    "SHAPE_CLASSES",
+    "WINE_COLUMNS",
+    "DatasetError",
+    "DatasetInfo",
+    "Shapes",
+    "data_root",
+    "download",
+    "list_datasets",
+    "load_fashion_mnist",
+    "load_mnist",
+    "load_wine",
+    "make_shapes",
+    "sample_image",
+]

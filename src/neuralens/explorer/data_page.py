@@ -1,0 +1,74 @@
+"""Data: a look at every dataset the lecture uses, all bundled or generated offline."""
+
+from __future__ import annotations
+
+import gradio as gr
+import pandas as pd
+
+from neuralens import data, plots
+from neuralens.explorer.chapter import Chapter
+from neuralens.explorer.components import chapter_header, figure_image, show
+
+LEAD = (
+    "The lecture starts from numbers in a table (wine), then treats images as numbers too: "
+    "every pixel is a feature. Shapes come with the answers of the four vision tasks."
+)
+
+
+def wine_preview(color: str) -> tuple[pd.DataFrame, object]:
+    wine = data.load_wine(color)
+    return wine.head(12), show(plots.plot_wine_scatter(wine).figure)
+
+
+def digits_preview(name: str) -> object:
+    loader = data.load_mnist if name == "mnist" else data.load_fashion_mnist
+    images, labels = loader("train", "mini")
+    classes = data.DIGIT_CLASSES if name == "mnist" else data.FASHION_CLASSES
+    return show(plots.plot_digit_grid(images, labels, per_class=10, class_names=classes).figure)
+
+
+def shapes_preview(seed: float) -> object:
+    return show(plots.plot_shapes(data.make_shapes(3, seed=int(seed)), count=3))
+
+
+def photos_preview() -> list[tuple[object, str]]:
+    return [(data.sample_image(name), f"{name}: {about}") for name, about in data.PHOTOS.items()]
+
+
+def build() -> None:
+    chapter_header(0, "Data", LEAD)
+    wine_rows, wine_scatter = wine_preview("red")
+    with gr.Tab("Wine"):
+        gr.Markdown("UCI wine quality (Cortez et al. 2009): 11 measurements and a grade per wine.")
+        color = gr.Radio(["red", "white"], value="red", label="wine")
+        with gr.Row():
+            table = gr.Dataframe(wine_rows, label="first rows", interactive=False,
+                                 elem_id="wine-table")  # fmt: skip
+            scatter = figure_image("density vs fixed acidity", value=wine_scatter,
+                                   elem_id="wine-scatter")  # fmt: skip
+    with gr.Tab("MNIST digits"):
+        gr.Markdown("Handwritten digits, 28x28 gray pixels; ten per class from the bundled set.")
+        figure_image("MNIST (mini)", value=digits_preview("mnist"), elem_id="mnist-grid")
+    with gr.Tab("Fashion-MNIST"):
+        gr.Markdown("Zalando's clothes, a drop-in replacement for MNIST: same size, 10 classes.")
+        figure_image("Fashion-MNIST (mini)", value=digits_preview("fashion-mnist"),
+                     elem_id="fashion-grid")  # fmt: skip
+    with gr.Tab("Shapes"):
+        gr.Markdown("Synthetic images with every answer known: boxes, a class per pixel, masks.")
+        seed = gr.Slider(0, 100, value=0, step=1, label="seed")
+        shapes = figure_image("image + boxes | semantic mask | instance masks",
+                              value=shapes_preview(0), elem_id="shapes")  # fmt: skip
+    with gr.Tab("Photos"):
+        gr.Gallery(value=photos_preview(), label="photos from scikit-image", columns=5,
+                   height=260, elem_id="photos")  # fmt: skip
+    with gr.Tab("All datasets"):
+        gr.Dataframe(
+            pd.DataFrame([info.to_dict() for info in data.list_datasets()]),
+            label="neuralens data", interactive=False, elem_id="dataset-table",
+        )  # fmt: skip
+    color.change(wine_preview, color, [table, scatter])
+    seed.change(shapes_preview, seed, shapes)
+
+
+CHAPTER = Chapter(0, "Data", "data", "Preview every dataset: wine, MNIST, Fashion-MNIST, "
+                  "shapes with boxes and masks, the photos.", build)  # fmt: skip

@@ -1,0 +1,49 @@
+"""The explorer's shell in a real browser: home page, navigation, the Data page."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from neuralens.explorer.app import chapters
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_lists_every_chapter_in_lecture_order(explorer):
+    explorer.goto(explorer.explorer_url)
+    table = explorer.locator("#chapter-list")
+    table.wait_for()
+    text = table.inner_text()
+    positions = [text.index(chapter.title) for chapter in chapters()]
+    assert positions == sorted(positions)
+    assert "neuralens" in explorer.title()
+
+
+def test_data_page_shows_every_dataset(explorer):
+    explorer.goto(explorer.explorer_url + "/data")
+    explorer.get_by_text("UCI wine quality").first.wait_for()
+    assert "fixed acidity" in explorer.locator("#wine-table").inner_text()
+    explorer.locator("#wine-scatter img").wait_for()
+    tabs = [("MNIST digits", "#mnist-grid img"), ("Fashion-MNIST", "#fashion-grid img"),
+            ("Shapes", "#shapes img"), ("Photos", "#photos img")]  # fmt: skip
+    for tab, element in tabs:
+        explorer.get_by_role("tab", name=tab).click()
+        explorer.locator(element).first.wait_for()
+    explorer.get_by_role("tab", name="All datasets").click()
+    listing = explorer.locator("#dataset-table").inner_text()
+    for name in ["wine-red", "wine-white", "mnist-mini", "fashion-mnist", "shapes", "photos"]:
+        assert name in listing
+
+
+def test_switching_wine_colour_updates_the_table(explorer):
+    explorer.goto(explorer.explorer_url + "/data")
+    table = explorer.locator("#wine-table")
+    table.wait_for()
+    before = table.inner_text()
+    explorer.get_by_label("white").check()
+    deadline = time.monotonic() + 15
+    while table.inner_text() == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert table.inner_text() != before

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import gradio as gr
 import numpy as np
-from matplotlib.figure import Figure
 
-from neuralens.plots import to_rgb
+from neuralens.plots import Figure, to_rgb
 
 
 def figure_image(label: str, **kwargs) -> gr.Image:

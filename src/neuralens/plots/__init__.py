@@ -7,10 +7,12 @@ or save them (``plots.save(fig, path)``, ``plots.to_rgb(fig)`` for the explorer)
 from neuralens.plots.data import plot_digit_grid, plot_shapes, plot_wine_scatter
 from neuralens.plots.export import save, to_png_bytes, to_rgb
 from neuralens.plots.history import plot_history
-from neuralens.plots.style import COLORS, new_axes, new_figure
+from neuralens.plots.style import COLORS, Axes, Figure, new_axes, new_figure
 
 __all__ = [
     "COLORS",
+    "Axes",
+    "Figure",
     "new_axes",
     "new_figure",
     "plot_digit_grid",

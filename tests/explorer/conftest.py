@@ -96,10 +96,16 @@ class PageProblems:
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
         page.on("requestfailed", self._failed)
+        page.on("request", self._request)
 
     def _console(self, message) -> None:
         if message.type == "error":
             self.errors.append(f"console: {message.text}")
+
+    def _request(self, request) -> None:
+        # the explorer works offline: every asset comes from the local server
+        if not request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            self.errors.append(f"request outside the local server: {request.url}")
 
     def _failed(self, request) -> None:
         if not any(part in request.url for part in IGNORED_FAILURES):

@@ -12,6 +12,7 @@ import importlib
 # name -> ("module:function", one-line summary); modules are imported only when run
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "shapes": ("neuralens.bench.shapes:run", "images/s of make_shapes at 64x64 on one core"),
+    "startup": ("neuralens.bench.startup:run", "seconds until the explorer answers (goal < 5 s)"),
 }
 
 

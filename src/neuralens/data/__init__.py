@@ -8,6 +8,7 @@ convolutions) and synthetic shapes (detection and segmentation).
 from neuralens.data.catalog import DatasetInfo, list_datasets
 from neuralens.data.download import download
 from neuralens.data.errors import DatasetError
+from neuralens.data.folder import LabelledImages, load_image_folder
 from neuralens.data.mnist import (
     DIGIT_CLASSES,
     FASHION_CLASSES,
@@ -16,6 +17,7 @@ from neuralens.data.mnist import (
     load_mnist,
 )
 from neuralens.data.photos import PHOTOS, sample_image
+from neuralens.data.preprocess import to_mnist
 from neuralens.data.shapes import SHAPE_CLASSES, Shapes, make_shapes
 from neuralens.data.wine import WINE_COLUMNS, load_wine
 
@@ -27,13 +29,16 @@ __all__ = [
     "WINE_COLUMNS",
     "DatasetError",
     "DatasetInfo",
+    "LabelledImages",
     "Shapes",
     "data_root",
     "download",
     "list_datasets",
     "load_fashion_mnist",
+    "load_image_folder",
     "load_mnist",
     "load_wine",
     "make_shapes",
     "sample_image",
+    "to_mnist",
 ]

@@ -5,8 +5,31 @@ or save them (``plots.save(fig, path)``, ``plots.to_rgb(fig)`` for the explorer)
 """
 
 from neuralens.plots.data import plot_digit_grid, plot_shapes, plot_wine_scatter
-from neuralens.plots.export import save, to_png_bytes, to_rgb
+from neuralens.plots.export import save, save_gif, to_png_bytes, to_rgb
 from neuralens.plots.history import plot_history
+from neuralens.plots.inside import (
+    plot_confusion,
+    plot_feature_maps,
+    plot_filters,
+    plot_flattened,
+    plot_learned_vs_designed,
+    plot_mistakes,
+    plot_nonlinearity,
+    plot_pixel_values,
+    plot_probabilities,
+    plot_unit,
+    plot_weight_image,
+)
+from neuralens.plots.linear import (
+    plot_descent_comparison,
+    plot_descent_path,
+    plot_descent_step,
+    plot_landscape_contour,
+    plot_landscape_surface,
+    plot_learning_rates,
+    plot_line_fit,
+)
+from neuralens.plots.network import plot_network
 from neuralens.plots.style import COLORS, Axes, Figure, new_axes, new_figure
 
 __all__ = [
@@ -16,10 +39,30 @@ __all__ = [
     "new_axes",
     "new_figure",
     "plot_digit_grid",
+    "plot_confusion",
+    "plot_descent_comparison",
+    "plot_descent_path",
+    "plot_descent_step",
+    "plot_feature_maps",
+    "plot_filters",
+    "plot_flattened",
     "plot_history",
+    "plot_landscape_contour",
+    "plot_landscape_surface",
+    "plot_learning_rates",
+    "plot_learned_vs_designed",
+    "plot_line_fit",
+    "plot_mistakes",
+    "plot_network",
+    "plot_nonlinearity",
+    "plot_pixel_values",
+    "plot_probabilities",
+    "plot_unit",
+    "plot_weight_image",
     "plot_shapes",
     "plot_wine_scatter",
     "save",
+    "save_gif",
     "to_png_bytes",
     "to_rgb",
 ]

@@ -1,0 +1,198 @@
+"""Checkpoints: safetensors weights with their JSON metadata, written atomically.
+
+One file holds everything: the tensors, and in the safetensors header (key
+``"neuralens"``) the metadata as JSON: the architecture's name and ``asdict(config)``,
+metrics, the data, the seed and the neuralens version. A readable ``.json`` copy of
+the metadata is written beside it. Writes go to a temporary file that replaces the
+target only when complete, so a checkpoint is never half-written. Pickle files
+(``torch.save``) are refused, never unpickled.
+
+>>> import tempfile, torch
+>>> from neuralens.models import MLP, MLPConfig
+>>> folder = tempfile.mkdtemp()
+>>> path = save_model(f"{folder}/tiny.safetensors", MLP(MLPConfig(image_size=4)), seed=0)
+>>> load_model(path, expected="mlp").config.image_size
+4
+>>> load_model(path, expected="cnn")
+Traceback (most recent call last):
+...
+neuralens.checkpoints.CheckpointError: ...safetensors holds weights for a 'mlp' model, not 'cnn'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, is_dataclass
+from importlib import resources
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load as load_safetensors
+from safetensors.torch import save as save_safetensors
+from torch import nn
+
+from neuralens import __version__
+from neuralens.models import MODELS, build_model, model_name
+
+FORMAT = "neuralens-checkpoint"
+HEADER_KEY = "neuralens"
+SHIPPED = ("mlp", "cnn")
+PICKLE_MAGIC = (b"\x80", b"PK\x03\x04")  # pickle protocol >= 2; torch.save's zip archive
+
+
+class CheckpointError(ValueError):
+    """A checkpoint is missing, corrupt, truncated, a pickle, or for another architecture.
+
+    The message names the file and what to do; the CLI prints it as one line, exit code 2.
+    """
+
+
+@dataclass
+class Checkpoint:
+    """What a checkpoint file holds: named tensors (on the CPU) and the metadata dict."""
+
+    tensors: dict[str, torch.Tensor]
+    metadata: dict
+
+
+def write_atomic(path: str | Path, content: bytes) -> Path:
+    """Write ``content`` to ``path`` through a temporary file in the same folder + rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)  # atomic on POSIX and Windows: old or new, never half
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save(path: str | Path, tensors: dict[str, torch.Tensor], metadata: dict) -> Path:
+    """Save ``tensors`` + ``metadata`` atomically, and a readable ``.json`` copy beside it."""
+    metadata = {"format": FORMAT, "version": __version__, **metadata}
+    cpu = {name: tensor.detach().to("cpu").contiguous() for name, tensor in tensors.items()}
+    content = save_safetensors(cpu, metadata={HEADER_KEY: json.dumps(metadata)})
+    path = write_atomic(path, content)
+    write_atomic(path.with_suffix(".json"), json.dumps(metadata, indent=2).encode())
+    return path
+
+
+def _check_header(path: Path, content: bytes) -> None:
+    if content.startswith(PICKLE_MAGIC):
+        raise CheckpointError(
+            f"{path} is a pickle file (torch.save); neuralens never unpickles files, because "
+            "unpickling can run code. Save weights with neuralens (safetensors)"
+        )
+    if len(content) < 8:
+        raise CheckpointError(f"{path} is empty or truncated ({len(content)} bytes)")
+    header_size = int.from_bytes(content[:8], "little")
+    if header_size > len(content) - 8 or content[8:9] != b"{":
+        raise CheckpointError(
+            f"{path} is not a complete safetensors file (truncated or corrupt header); "
+            "retrain or copy it again"
+        )
+
+
+def load(path: str | Path) -> Checkpoint:
+    """Read a neuralens checkpoint; raise ``CheckpointError`` for anything else."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"checkpoint {path} does not exist")
+    content = path.read_bytes()
+    _check_header(path, content)
+    try:
+        tensors = load_safetensors(content)
+        with_header = json.loads(content[8 : 8 + int.from_bytes(content[:8], "little")])
+        metadata = json.loads(with_header.get("__metadata__", {}).get(HEADER_KEY, "null"))
+    except (SafetensorError, ValueError) as error:
+        raise CheckpointError(
+            f"{path} is corrupt or truncated ({error}); retrain or copy it again"
+        ) from None
+    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
+        raise CheckpointError(f"{path} is a safetensors file but not a neuralens checkpoint")
+    return Checkpoint(tensors, metadata)
+
+
+def model_metadata(model: nn.Module) -> dict:
+    """The architecture's registry name and ``asdict(config)``: enough to rebuild it."""
+    inner = getattr(model, "module", model)
+    config = getattr(inner, "config", None)
+    return {"model": model_name(inner), "config": asdict(config) if is_dataclass(config) else {}}
+
+
+def save_model(
+    path: str | Path,
+    model: nn.Module,
+    *,
+    metrics: dict | None = None,
+    data: str = "",
+    seed: int | None = None,
+    **extra: object,
+) -> Path:
+    """Save ``model``'s weights with the metadata needed to rebuild and judge it."""
+    inner = getattr(model, "module", model)
+    metadata = {**model_metadata(inner), "metrics": metrics or {}, "data": data, "seed": seed}
+    return save(path, inner.state_dict(), {**metadata, **extra})
+
+
+def model_tensors(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The model's weights among ``tensors`` (a training checkpoint prefixes them ``model.``)."""
+    if any(key.startswith("model.") for key in tensors):
+        return {key.removeprefix("model."): value for key, value in tensors.items()
+                if key.startswith("model.")}  # fmt: skip
+    return dict(tensors)
+
+
+def build_from(checkpoint: Checkpoint, path: Path, expected: str | None = None) -> nn.Module:
+    """The model ``checkpoint`` describes, with its weights loaded (CPU, eval mode)."""
+    name = checkpoint.metadata.get("model")
+    if name not in MODELS:
+        raise CheckpointError(f"{path} is for model {name!r}, which this neuralens does not know")
+    if expected is not None and name != expected:
+        raise CheckpointError(f"{path} holds weights for a {name!r} model, not {expected!r}")
+    try:
+        model = build_model(name, checkpoint.metadata.get("config") or {})
+        model.load_state_dict(model_tensors(checkpoint.tensors))
+    except (RuntimeError, ValueError, TypeError) as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise CheckpointError(f"{path} does not fit a {name!r} model: {first_line}") from None
+    return model.eval()
+
+
+def load_model(path: str | Path, expected: str | None = None) -> nn.Module:
+    """Load a model saved by :func:`save_model` (or a training checkpoint), in eval mode.
+
+    ``expected`` (e.g. ``"cnn"``) turns weights of another architecture into a clear error.
+    """
+    return build_from(load(path), Path(path), expected)
+
+
+def shipped_path(name: str) -> Path:
+    """Where the pretrained weights of ``name`` ("mlp" or "cnn") live in the package."""
+    if name not in SHIPPED:
+        raise CheckpointError(f"no shipped weights for {name!r}; shipped: {', '.join(SHIPPED)}")
+    return Path(str(resources.files("neuralens") / "weights" / f"{name}.safetensors"))
+
+
+def load_shipped(name: str) -> nn.Module:
+    """The pretrained MLP or CNN (trained on full MNIST by ``make weights``), in eval mode.
+
+    Its metadata (test accuracy, config, seed) is in ``shipped_path(name)``'s ``.json`` copy.
+    """
+    path = shipped_path(name)
+    if not path.exists():
+        raise CheckpointError(f"shipped weights {path} are missing; run `make weights`")
+    return load_model(path, expected=name)
+
+
+def shipped_metadata(name: str) -> dict:
+    """The metadata stored with the shipped weights of ``name`` (metrics, config, data, seed)."""
+    return load(shipped_path(name)).metadata

@@ -104,6 +104,21 @@ def plot_unit(weights: np.ndarray, image: np.ndarray, bias: float, unit: int = 0
     return fig
 
 
+def _image_grid(fig: Figure, count: int, columns: int) -> list[Axes]:
+    """``count`` tick-less Axes in rows of ``columns``; the unused cells are hidden."""
+    rows = -(-count // columns)
+    axes = [image_axes(ax) for ax in fig.subplots(rows, columns, squeeze=False).ravel()]
+    for ax in axes[count:]:
+        ax.axis("off")
+    return axes[:count]
+
+
+def _draw_kernel(ax: Axes, kernel: np.ndarray, title: str) -> None:
+    limit = _symmetric_limit(kernel)
+    ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    ax.set_title(title, fontsize=8)
+
+
 def plot_filters(
     filters: np.ndarray, titles: Sequence[str] | None = None, columns: int = 8
 ) -> Figure:
@@ -111,19 +126,12 @@ def plot_filters(
     filters = np.asarray(filters, dtype=float)
     if filters.ndim != 3:
         raise ValueError(f"plot_filters expects (count, k, k) filters, got {filters.shape}")
-    count = len(filters)
-    columns = min(columns, count)
-    rows = -(-count // columns)
-    fig = new_figure(figsize=(1.1 * columns, 1.2 * rows + 0.3))
-    axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
-    for k, ax in enumerate(axes):
-        image_axes(ax)
-        if k >= count:
-            ax.axis("off")
-            continue
-        limit = _symmetric_limit(filters[k])
-        ax.imshow(filters[k], cmap="RdBu_r", vmin=-limit, vmax=limit)
-        ax.set_title(titles[k] if titles is not None else f"{k}", fontsize=8)
+    columns = min(columns, len(filters))
+    fig = new_figure(figsize=(1.1 * columns, 1.2 * -(-len(filters) // columns) + 0.3))
+    titles = titles if titles is not None else [str(k) for k in range(len(filters))]
+    for ax, kernel, title in zip(_image_grid(fig, len(filters), columns), filters, titles,
+                                 strict=True):  # fmt: skip
+        _draw_kernel(ax, kernel, title)
     return fig
 
 
@@ -135,18 +143,12 @@ def plot_learned_vs_designed(learned: np.ndarray, designed: Mapping[str, np.ndar
     top, bottom = fig.subfigures(2, 1)
     for subfig, kernels, titles, heading in (
         (top, learned[:columns], [f"learned {k}" for k in range(columns)], "learned (layer 1)"),
-        (bottom, np.stack(list(designed.values())), list(designed), "designed by hand"),
+        (bottom, list(designed.values()), list(designed), "designed by hand"),
     ):
-        axes = subfig.subplots(1, columns, squeeze=False)[0]
         subfig.suptitle(heading, fontsize=10)
-        for k, ax in enumerate(axes):
-            image_axes(ax)
-            if k >= len(kernels):
-                ax.axis("off")
-                continue
-            limit = _symmetric_limit(kernels[k])
-            ax.imshow(kernels[k], cmap="RdBu_r", vmin=-limit, vmax=limit)
-            ax.set_title(titles[k], fontsize=7)
+        for ax, kernel, title in zip(_image_grid(subfig, len(kernels), columns), kernels, titles,
+                                     strict=True):  # fmt: skip
+            _draw_kernel(ax, kernel, title)
     return fig
 
 
@@ -167,13 +169,9 @@ def plot_feature_maps(stages: Sequence[tuple[str, np.ndarray]], max_maps: int = 
         channels, height, width = maps.shape
         row.suptitle(f"{name}: {channels} maps of {height} x {width}", fontsize=9, x=0.02,
                      ha="left")  # fmt: skip
-        axes = row.subplots(1, max_maps, squeeze=False)[0]
-        for k, ax in enumerate(axes):
-            image_axes(ax)
-            if k >= channels:
-                ax.axis("off")
-                continue
-            ax.imshow(maps[k], cmap="magma")
+        shown = min(channels, max_maps)
+        for ax, feature_map in zip(_image_grid(row, shown, max_maps), maps[:shown], strict=True):
+            ax.imshow(feature_map, cmap="magma")
     return fig
 
 
@@ -218,14 +216,8 @@ def plot_mistakes(
     names = _names(int(max(labels.max(), predicted.max())) + 1, None) if class_names is None \
         else list(class_names)  # fmt: skip
     columns = min(columns, count)
-    rows = -(-count // columns)
-    fig = new_figure(figsize=(1.25 * columns, 1.45 * rows))
-    axes = fig.subplots(rows, columns, squeeze=False).ravel()
-    for k, ax in enumerate(axes):
-        image_axes(ax)
-        if k >= count:
-            ax.axis("off")
-            continue
+    fig = new_figure(figsize=(1.25 * columns, 1.45 * -(-count // columns)))
+    for k, ax in enumerate(_image_grid(fig, count, columns)):
         ax.imshow(images[k], cmap="gray")
         ax.set_title(f"{names[labels[k]]} -> {names[predicted[k]]}\n({confidence[k]:.0%})",
                      fontsize=7, color=COLORS["model"])  # fmt: skip

@@ -125,6 +125,59 @@ def bench(
     typer.echo(json.dumps(result, indent=None if as_json else 2))
 
 
+@app.command()
+def line(
+    csv: Annotated[
+        Path | None, typer.Option(help="Your own CSV (delimiter sniffed); default: red wine.")
+    ] = None,
+    x: Annotated[str, typer.Option("--x", help="Column of the feature x.")] = "density",
+    y: Annotated[str, typer.Option("--y", help="Column of the target y.")] = "fixed acidity",
+    as_json: JsonFlag = False,
+    out: Annotated[Path | None, typer.Option(help="Folder to write every figure to (PNG).")] = None,
+    lr: Annotated[float, typer.Option(help="Learning rate of gradient descent.")] = 0.1,
+    steps: Annotated[int, typer.Option(help="Most gradient-descent steps.")] = 1000,
+    standardize: Annotated[
+        bool, typer.Option("--standardize/--no-standardize", help="Descend on standardised x.")
+    ] = True,
+    grid: Annotated[int, typer.Option(help="Landscape cells per axis (n x n).")] = 256,
+    seed: Annotated[int, typer.Option(help="Seed of the random start.")] = 0,
+) -> None:
+    """Fit a line y = w1 x + w0: closed form, loss landscape, gradient descent."""
+    from neuralens import data, linear
+
+    frame = data.load_csv(csv) if csv is not None else data.load_wine("red")
+    features, targets = data.select_columns(frame, x, y)
+    config = linear.DescentConfig(lr=lr, max_steps=steps, seed=seed)
+    study = linear.study_line(features[:, 0], targets, config, standardize, n=grid)
+    summary = {"x": x, "y": y, **study.to_dict()}
+    if out is not None:
+        from neuralens import plots
+
+        comparison = linear.raw_and_standardized(study.x, study.y, config)
+        sweep = linear.learning_rate_sweep(linear.Standardizer.fit(study.x).transform(study.x),
+                                           study.y, config)  # fmt: skip
+        figures = plots.line_figures(study, comparison, sweep, labels=(x, y))
+        summary["figures"] = [str(plots.save(fig, out / f"{name}.png"))
+                              for name, fig in figures.items()]  # fmt: skip
+        land, result = comparison["standardized"]
+        gif = plots.save_gif(plots.descent_frames(land, result, feature=f"standardised {x}"),
+                             out / "descent.gif")  # fmt: skip
+        summary["figures"].append(str(gif))
+    if as_json:
+        typer.echo(json.dumps(summary))
+        return
+    gd, best = summary["gd"], summary["grid_best"]
+    typer.echo(f"closed form: {y} = {study.fit.w1:.6g} * {x} {study.fit.w0:+.6g}  "
+               f"(MSE {study.fit.mse:.6g}, {summary['samples']} rows)")  # fmt: skip
+    typer.echo(f"grid {grid}x{grid} best cell: w1 = {best['w1']:.6g}, w0 = {best['w0']:.6g} "
+               f"(MSE {best['mse']:.6g})")  # fmt: skip
+    typer.echo(f"gradient descent ({'standardised' if standardize else 'raw'} x, lr {lr:g}): "
+               f"w1 = {gd['w1']:.6g}, w0 = {gd['w0']:.6g} (MSE {gd['mse']:.6g}), "
+               f"{gd['status']} after {gd['steps']} steps")  # fmt: skip
+    for path in summary.get("figures", []):
+        typer.echo(f"wrote {path}")
+
+
 def main() -> None:
     """Entry point: run the app; a user error becomes one line and exit code 2."""
     try:

@@ -11,6 +11,7 @@ import importlib
 
 # name -> ("module:function", one-line summary); modules are imported only when run
 BENCHMARKS: dict[str, tuple[str, str]] = {
+    "landscape": ("neuralens.bench.landscape:run", "256x256 wine loss landscape vs a Python loop"),
     "shapes": ("neuralens.bench.shapes:run", "images/s of make_shapes at 64x64 on one core"),
     "startup": ("neuralens.bench.startup:run", "seconds until the explorer answers (goal < 5 s)"),
 }

@@ -19,6 +19,7 @@ from neuralens.data.mnist import (
 from neuralens.data.photos import PHOTOS, sample_image
 from neuralens.data.preprocess import to_mnist
 from neuralens.data.shapes import SHAPE_CLASSES, Shapes, make_shapes
+from neuralens.data.table import load_csv, numeric_column, select_columns
 from neuralens.data.wine import WINE_COLUMNS, load_wine
 
 __all__ = [
@@ -34,11 +35,14 @@ __all__ = [
     "data_root",
     "download",
     "list_datasets",
+    "load_csv",
     "load_fashion_mnist",
     "load_image_folder",
     "load_mnist",
     "load_wine",
     "make_shapes",
+    "numeric_column",
     "sample_image",
+    "select_columns",
     "to_mnist",
 ]

@@ -21,6 +21,8 @@ from neuralens.plots.inside import (
     plot_weight_image,
 )
 from neuralens.plots.linear import (
+    descent_frames,
+    line_figures,
     plot_descent_comparison,
     plot_descent_path,
     plot_descent_step,
@@ -36,6 +38,8 @@ __all__ = [
     "COLORS",
     "Axes",
     "Figure",
+    "descent_frames",
+    "line_figures",
     "new_axes",
     "new_figure",
     "plot_digit_grid",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 
 def _figure(fig: Figure | Axes) -> Figure:
@@ -28,6 +30,21 @@ def save(fig: Figure | Axes, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     partial.write_bytes(to_png_bytes(fig))
+    partial.replace(path)
+    return path
+
+
+def save_gif(frames: Sequence[np.ndarray], path: str | Path, ms_per_frame: int = 120) -> Path:
+    """Write RGB frames (H, W, 3) as a looping animated GIF (Pillow): a descent, step by step."""
+    if not frames:
+        raise ValueError("save_gif needs at least one frame")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    images = [Image.fromarray(np.asarray(frame, dtype=np.uint8)).quantize(
+                  method=Image.Quantize.FASTOCTREE) for frame in frames]  # fmt: skip
+    partial = path.with_name(path.name + ".part")
+    images[0].save(partial, format="GIF", save_all=True, append_images=images[1:],
+                   duration=ms_per_frame, loop=0)  # fmt: skip
     partial.replace(path)
     return path
 

@@ -1,0 +1,52 @@
+"""Lecture part 1, NumPy only: a line through wine, its losses, the landscape, gradient descent.
+
+Importing this package loads neither torch nor matplotlib (``linear.autograd``, the
+torch cross-check, is imported on its own).
+"""
+
+from neuralens.linear.closed_form import LineFit, fit_line, least_squares
+from neuralens.linear.descent import (
+    DescentConfig,
+    DescentResult,
+    gradient_descent,
+    stability_limit,
+    steps_to_reach,
+)
+from neuralens.linear.landscape import Landscape, default_ranges, loss_landscape
+from neuralens.linear.line import (
+    LOSSES,
+    errors,
+    line_loss,
+    mean_absolute_error,
+    mean_squared_error,
+    predict,
+    signed_mean_error,
+)
+from neuralens.linear.standardize import Standardizer
+from neuralens.linear.study import LineStudy, learning_rate_sweep, raw_and_standardized, study_line
+
+__all__ = [
+    "LOSSES",
+    "DescentConfig",
+    "DescentResult",
+    "Landscape",
+    "LineFit",
+    "LineStudy",
+    "Standardizer",
+    "default_ranges",
+    "errors",
+    "fit_line",
+    "gradient_descent",
+    "learning_rate_sweep",
+    "least_squares",
+    "line_loss",
+    "loss_landscape",
+    "mean_absolute_error",
+    "mean_squared_error",
+    "predict",
+    "raw_and_standardized",
+    "signed_mean_error",
+    "stability_limit",
+    "steps_to_reach",
+    "study_line",
+]

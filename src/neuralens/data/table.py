@@ -73,9 +73,9 @@ def numeric_column(frame: pd.DataFrame, name: str) -> np.ndarray:
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         row, cell = int(bad[0]), raw.iloc[int(bad[0])]
-        what = "is empty (missing value)" if pd.isna(cell) else f"holds {cell!r}, not a number"
+        what = "is empty (missing value)" if pd.isna(cell) else f"holds {str(cell)!r}, not a number"
         if not pd.isna(cell) and np.isinf(values[row]):
-            what = f"holds {cell!r}, not a finite number"
+            what = f"holds {str(cell)!r}, not a finite number"
         raise DatasetError(
             f"column {name!r} row {row + 1} {what}"
             + (f" ({bad.size} bad cells in all)" if bad.size > 1 else "")

@@ -1,0 +1,168 @@
+"""Convolution: a small image (a filter) travelling across an image, multiplying and summing.
+
+Two implementations of the same arithmetic side by side:
+
+* ``conv2d_naive`` reads like the lecture's picture: for every filter position,
+  take the region under the filter, multiply element by element, sum, add the bias.
+* ``conv2d`` does all positions at once: every region becomes a row of a matrix
+  (*im2col*, with NumPy's sliding windows), then one matrix product with the
+  filters. Its backward pass is vectorised too.
+
+Shapes follow ``torch.nn.functional.conv2d``: input (N, C, H, W), filters
+(K, C, kh, kw), bias (K,), output (N, K, H_out, W_out) with
+``H_out = (H + 2 padding - kh) // stride + 1``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from neuralens.engine.checks import (
+    check_array,
+    check_padding,
+    check_positive_int,
+    check_window_fits,
+    output_size,
+)
+
+
+def check_conv_inputs(
+    x: np.ndarray, w: np.ndarray, b: np.ndarray | None, stride: object, padding: object
+) -> tuple[int, int]:
+    """Validate a convolution's arguments; return (stride, padding) as ints."""
+    check_array(x, "x", 4, "(N, C, H, W)")
+    check_array(w, "w", 4, "(K, C, kh, kw)")
+    stride, padding = check_positive_int(stride, "stride"), check_padding(padding)
+    if x.shape[1] != w.shape[1]:
+        raise ValueError(
+            f"conv2d: input has {x.shape[1]} channels (shape {x.shape}) but the filters "
+            f"expect {w.shape[1]} (shape {w.shape})"
+        )
+    if b is not None and (not isinstance(b, np.ndarray) or b.shape != (w.shape[0],)):
+        got = b.shape if isinstance(b, np.ndarray) else type(b).__name__
+        raise ValueError(f"conv2d: bias must have shape ({w.shape[0]},) for w {w.shape}, got {got}")
+    check_window_fits(x.shape, w.shape[2:], padding, "conv2d")
+    return stride, padding
+
+
+def pad(x: np.ndarray, padding: int) -> np.ndarray:
+    """Surround each (H, W) image with ``padding`` rows and columns of zeros."""
+    if padding == 0:
+        return x
+    return np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+
+
+def conv2d_naive(
+    x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, stride: int = 1, padding: int = 0
+) -> np.ndarray:
+    """Convolution position by position, exactly the lecture's picture (slow, for reading).
+
+    >>> image = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> conv2d_naive(image, np.ones((1, 1, 2, 2))).tolist()  # sum of each 2x2 region
+    [[[[8.0, 12.0], [20.0, 24.0]]]]
+    """
+    stride, padding = check_conv_inputs(x, w, b, stride, padding)
+    num_images, _, height, width = x.shape
+    num_filters, _, kh, kw = w.shape
+    out_h, out_w = output_size(height, kh, stride, padding), output_size(width, kw, stride, padding)
+    x = pad(x, padding)
+    y = np.zeros((num_images, num_filters, out_h, out_w), dtype=np.result_type(x, w))
+    for n in range(num_images):
+        for k in range(num_filters):
+            for i in range(out_h):
+                for j in range(out_w):
+                    top, left = i * stride, j * stride
+                    region = x[n, :, top : top + kh, left : left + kw]  # what the filter covers
+                    y[n, k, i, j] = np.sum(region * w[k])  # multiply and sum
+                    if b is not None:
+                        y[n, k, i, j] += b[k]
+    return y
+
+
+def im2col(x: np.ndarray, kh: int, kw: int, stride: int, padding: int) -> np.ndarray:
+    """Every filter-sized region as one row: (N, C, H, W) -> (N * H_out * W_out, C * kh * kw).
+
+    >>> im2col(np.arange(9.0).reshape(1, 1, 3, 3), 2, 2, 1, 0).tolist()[0]  # top-left region
+    [0.0, 1.0, 3.0, 4.0]
+    """
+    windows = sliding_window_view(pad(x, padding), (kh, kw), axis=(2, 3))
+    windows = windows[:, :, ::stride, ::stride]  # (N, C, H_out, W_out, kh, kw), a view
+    num_images, channels, out_h, out_w = windows.shape[:4]
+    # (N, H_out, W_out, C, kh, kw): one row per position, the copy happens here
+    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(
+        num_images * out_h * out_w, channels * kh * kw
+    )
+
+
+def col2im(
+    grad_cols: np.ndarray, x_shape: tuple[int, ...], kh: int, kw: int, stride: int, padding: int
+) -> np.ndarray:
+    """The adjoint of ``im2col``: add each row's values back onto the pixels it came from."""
+    num_images, channels, height, width = x_shape
+    out_h, out_w = output_size(height, kh, stride, padding), output_size(width, kw, stride, padding)
+    # (kh, kw, N, C, H_out, W_out): each filter offset's contribution is one strided slab
+    slabs = grad_cols.reshape(num_images, out_h, out_w, channels, kh, kw).transpose(
+        4, 5, 0, 3, 1, 2
+    )
+    grad_x = np.zeros(
+        (num_images, channels, height + 2 * padding, width + 2 * padding), dtype=grad_cols.dtype
+    )
+    for i in range(kh):
+        for j in range(kw):
+            rows = slice(i, i + stride * (out_h - 1) + 1, stride)
+            cols = slice(j, j + stride * (out_w - 1) + 1, stride)
+            grad_x[:, :, rows, cols] += slabs[i, j]
+    return grad_x[:, :, padding : padding + height, padding : padding + width]
+
+
+def conv2d_forward(
+    x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, stride: int = 1, padding: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """The vectorised convolution and the im2col matrix its backward pass reuses."""
+    stride, padding = check_conv_inputs(x, w, b, stride, padding)
+    num_images, _, height, width = x.shape
+    num_filters, _, kh, kw = w.shape
+    out_h, out_w = output_size(height, kh, stride, padding), output_size(width, kw, stride, padding)
+    cols = im2col(x, kh, kw, stride, padding)  # (N * H_out * W_out, C * kh * kw)
+    y = cols @ w.reshape(num_filters, -1).T  # every position times every filter at once
+    if b is not None:
+        y += b
+    # (N * H_out * W_out, K) -> (N, K, H_out, W_out)
+    y = y.reshape(num_images, out_h, out_w, num_filters).transpose(0, 3, 1, 2)
+    return np.ascontiguousarray(y), cols
+
+
+def conv2d(
+    x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, stride: int = 1, padding: int = 0
+) -> np.ndarray:
+    """Vectorised 2-D convolution (cross-correlation, like torch): (N, C, H, W) -> (N, K, H', W').
+
+    >>> image = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> conv2d(image, np.ones((1, 1, 2, 2))).tolist()
+    [[[[8.0, 12.0], [20.0, 24.0]]]]
+    >>> conv2d(image, np.ones((1, 1, 3, 3)), padding=1, stride=2).shape
+    (1, 1, 2, 2)
+    """
+    return conv2d_forward(x, w, b, stride, padding)[0]
+
+
+def conv2d_backward(
+    grad_y: np.ndarray,
+    x: np.ndarray,
+    w: np.ndarray,
+    stride: int = 1,
+    padding: int = 0,
+    cols: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """dL/dx, dL/dw, dL/db from dL/dy (N, K, H_out, W_out); ``cols`` from the forward saves work."""
+    num_filters = w.shape[0]
+    if cols is None:
+        cols = im2col(x, w.shape[2], w.shape[3], stride, padding)
+    grad_rows = grad_y.transpose(0, 2, 3, 1).reshape(-1, num_filters)  # (N * H_out * W_out, K)
+    # dL/dw = sum over positions of dL/dy . region (written as (cols^T rows)^T: a faster GEMM)
+    grad_w = (cols.T @ grad_rows).T.reshape(w.shape)
+    grad_b = grad_rows.sum(axis=0)  # every position adds the bias once
+    grad_cols = grad_rows @ w.reshape(num_filters, -1)  # dL/dregion = sum over filters dL/dy . w
+    grad_x = col2im(grad_cols, x.shape, w.shape[2], w.shape[3], stride, padding)
+    return grad_x, grad_w, grad_b

@@ -1,0 +1,208 @@
+"""Every engine op against PyTorch in float64: forward values and every gradient within 1e-8.
+
+torch is used only here, as the independent reference (DESIGN.md convention 2).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from neuralens import engine
+from neuralens.engine import activations, convolution, dense, losses, pooling
+
+TOLERANCE = 1e-8
+FEW = settings(deadline=None, max_examples=25)
+
+
+def as_torch(array: np.ndarray) -> torch.Tensor:
+    return torch.tensor(array, dtype=torch.float64, requires_grad=True)
+
+
+def close(ours: np.ndarray, theirs: torch.Tensor) -> None:
+    np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=0, atol=TOLERANCE)
+
+
+@st.composite
+def conv_cases(draw):
+    """Random batch, channels, filters, kernel, stride, padding; the window always fits."""
+    kernel = draw(st.integers(1, 4))
+    padding = draw(st.integers(0, 2))
+    stride = draw(st.integers(1, 3))
+    height = draw(st.integers(max(1, kernel - 2 * padding), 9))
+    width = draw(st.integers(max(1, kernel - 2 * padding), 9))
+    shapes = (draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 4)))
+    return shapes, (height, width), kernel, stride, padding, draw(st.integers(0, 2**16))
+
+
+@FEW
+@given(conv_cases(), st.booleans())
+def test_conv2d_matches_torch(case, with_bias):
+    (num_images, channels, num_filters), (height, width), kernel, stride, padding, seed = case
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(num_images, channels, height, width))
+    w = rng.normal(size=(num_filters, channels, kernel, kernel))
+    b = rng.normal(size=num_filters) if with_bias else None
+    y = engine.conv2d(x, w, b, stride=stride, padding=padding)
+    tx, tw = as_torch(x), as_torch(w)
+    tb = as_torch(b) if with_bias else None
+    ty = F.conv2d(tx, tw, tb, stride=stride, padding=padding)
+    close(y, ty)
+    close(engine.conv2d_naive(x, w, b, stride=stride, padding=padding), ty)
+    grad_y = rng.normal(size=y.shape)
+    ty.backward(torch.tensor(grad_y))
+    grad_x, grad_w, grad_b = engine.conv2d_backward(grad_y, x, w, stride, padding)
+    close(grad_x, tx.grad)
+    close(grad_w, tw.grad)
+    if with_bias:
+        close(grad_b, tb.grad)
+
+
+@st.composite
+def pool_cases(draw):
+    kernel = draw(st.integers(1, 4))
+    stride = draw(st.one_of(st.none(), st.integers(1, 3)))
+    shape = (draw(st.integers(1, 3)), draw(st.integers(1, 3)),
+             draw(st.integers(kernel, 9)), draw(st.integers(kernel, 9)))  # fmt: skip
+    return shape, kernel, stride, draw(st.integers(0, 2**16))
+
+
+@FEW
+@given(pool_cases())
+def test_max_pool2d_matches_torch(case):
+    shape, kernel, stride, seed = case
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=shape)
+    y = engine.max_pool2d(x, kernel, stride)
+    tx = as_torch(x)
+    ty = F.max_pool2d(tx, kernel, stride)
+    close(y, ty)
+    grad_y = rng.normal(size=y.shape)
+    ty.backward(torch.tensor(grad_y))
+    close(pooling.max_pool2d_backward(grad_y, x, kernel, stride), tx.grad)
+
+
+@FEW
+@given(pool_cases())
+def test_avg_pool2d_matches_torch(case):
+    shape, kernel, stride, seed = case
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=shape)
+    y = engine.avg_pool2d(x, kernel, stride)
+    tx = as_torch(x)
+    ty = F.avg_pool2d(tx, kernel, stride)
+    close(y, ty)
+    grad_y = rng.normal(size=y.shape)
+    ty.backward(torch.tensor(grad_y))
+    close(pooling.avg_pool2d_backward(grad_y, x.shape, kernel, stride), tx.grad)
+
+
+@FEW
+@given(st.integers(1, 8), st.integers(1, 6), st.integers(1, 5), st.integers(0, 2**16))
+def test_linear_matches_torch(num_rows, num_inputs, num_outputs, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(num_rows, num_inputs))
+    w, b = rng.normal(size=(num_outputs, num_inputs)), rng.normal(size=num_outputs)
+    tx, tw, tb = as_torch(x), as_torch(w), as_torch(b)
+    ty = F.linear(tx, tw, tb)
+    close(engine.linear(x, w, b), ty)
+    grad_y = rng.normal(size=(num_rows, num_outputs))
+    ty.backward(torch.tensor(grad_y))
+    for ours, theirs in zip(dense.linear_backward(grad_y, x, w), (tx, tw, tb), strict=True):
+        close(ours, theirs.grad)
+
+
+ACTIVATIONS = [
+    (activations.relu, activations.relu_backward, torch.relu, "x"),
+    (activations.sigmoid, activations.sigmoid_backward, torch.sigmoid, "y"),
+    (activations.tanh, activations.tanh_backward, torch.tanh, "y"),
+    (activations.softmax, activations.softmax_backward, lambda t: torch.softmax(t, -1), "y"),
+]
+
+
+@pytest.mark.parametrize("forward, backward, reference, needs", ACTIVATIONS,
+                         ids=["relu", "sigmoid", "tanh", "softmax"])  # fmt: skip
+@FEW
+@given(shape=st.tuples(st.integers(1, 5), st.integers(1, 6)), seed=st.integers(0, 2**16))
+def test_activation_matches_torch(forward, backward, reference, needs, shape, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(scale=3, size=shape)
+    y = forward(x)
+    tx = as_torch(x)
+    ty = reference(tx)
+    close(y, ty)
+    grad_y = rng.normal(size=shape)
+    ty.backward(torch.tensor(grad_y))
+    close(backward(grad_y, x if needs == "x" else y), tx.grad)
+
+
+@FEW
+@given(st.integers(1, 8), st.integers(2, 6), st.integers(0, 2**16))
+def test_cross_entropy_matches_torch(num_rows, num_classes, seed):
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(scale=5, size=(num_rows, num_classes))
+    targets = rng.integers(0, num_classes, size=num_rows)
+    t_logits = as_torch(logits)
+    t_loss = F.cross_entropy(t_logits, torch.tensor(targets))
+    t_loss.backward()
+    assert abs(losses.cross_entropy(logits, targets) - t_loss.item()) < TOLERANCE
+    close(losses.cross_entropy_backward(logits, targets), t_logits.grad)
+
+
+def test_cross_entropy_is_stable_for_huge_logits():
+    logits = np.array([[1000.0, -1000.0], [-1000.0, 1000.0]])
+    assert losses.cross_entropy(logits, np.array([0, 1])) == 0.0
+    assert np.isfinite(losses.cross_entropy(logits, np.array([1, 0])))
+
+
+@FEW
+@given(st.tuples(st.integers(1, 4), st.integers(1, 5)), st.integers(0, 2**16))
+def test_mse_matches_torch(shape, seed):
+    rng = np.random.default_rng(seed)
+    y_hat, y = rng.normal(size=shape), rng.normal(size=shape)
+    t_y_hat = as_torch(y_hat)
+    t_loss = F.mse_loss(t_y_hat, torch.tensor(y))
+    t_loss.backward()
+    assert abs(losses.mse(y_hat, y) - t_loss.item()) < TOLERANCE
+    close(losses.mse_backward(y_hat, y), t_y_hat.grad)
+
+
+@FEW
+@given(st.lists(st.integers(1, 4), min_size=2, max_size=4), st.integers(0, 2**16))
+def test_flatten_matches_torch(shape, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=shape)
+    tx = as_torch(x)
+    ty = torch.flatten(tx, 1)
+    close(engine.flatten(x), ty)
+    grad_y = rng.normal(size=ty.shape)
+    ty.backward(torch.tensor(grad_y))
+    close(dense.flatten_backward(grad_y, x.shape), tx.grad)
+
+
+def test_layers_mirror_torch_nn_shapes_and_outputs():
+    conv, torch_conv = engine.Conv2d(3, 5, 3, stride=2, padding=1), torch.nn.Conv2d(3, 5, 3, 2, 1)
+    dense_layer, torch_dense = engine.Dense(7, 4), torch.nn.Linear(7, 4)
+    for ours, theirs in [(conv, torch_conv), (dense_layer, torch_dense)]:
+        assert ours.weight.shape == tuple(theirs.weight.shape)
+        assert ours.bias.shape == tuple(theirs.bias.shape)
+        with torch.no_grad():
+            theirs.double().weight.copy_(torch.tensor(ours.weight.value))
+            theirs.bias.copy_(torch.tensor(ours.bias.value))
+    x = np.random.default_rng(0).normal(size=(2, 3, 9, 9))
+    close(conv(x), torch_conv(torch.tensor(x)))
+    rows = x.reshape(2, -1)[:, :7]
+    close(dense_layer(rows), torch_dense(torch.tensor(rows)))
+
+
+def test_im2col_rows_are_the_filter_regions():
+    x = np.arange(2 * 3 * 4 * 5, dtype=float).reshape(2, 3, 4, 5)
+    cols = convolution.im2col(x, 2, 3, stride=1, padding=0)
+    # row of image 1, position (2, 1): the 3 channels' 2x3 regions, flattened in order
+    out_h, out_w = 3, 3
+    np.testing.assert_array_equal(cols[1 * out_h * out_w + 2 * out_w + 1],
+                                  x[1, :, 2:4, 1:4].ravel())  # fmt: skip

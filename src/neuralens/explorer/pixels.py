@@ -1,0 +1,173 @@
+"""Chapter 5, pixels as features: a drawing -> 28x28 -> 784 numbers -> an MLP's probabilities."""
+
+from __future__ import annotations
+
+import gradio as gr
+import numpy as np
+
+from neuralens import data, plots
+from neuralens.data.preprocess import MNIST_SIZE
+from neuralens.explorer import trained
+from neuralens.explorer.chapter import Chapter
+from neuralens.explorer.components import chapter_header, figure_image, show
+from neuralens.models.inspect import hidden_unit, predict_proba
+from neuralens.nonlinearity import NonlinearityConfig, compare_activations
+
+LEAD = (
+    "An image is a grid of numbers. Draw a digit: it is shrunk to 28 x 28 pixels the way "
+    "MNIST's digits were (fitted in a 20 x 20 box, centred by its centre of mass), read as "
+    "784 numbers, and those numbers are the features a multilayer perceptron turns into "
+    "10 probabilities, one per digit."
+)
+CANVAS = 280  # sketchpad pixels per side: ten per MNIST pixel
+
+
+def drawing_pixels(sketch: dict | np.ndarray | None) -> np.ndarray:
+    """The sketchpad's picture (white paper, dark ink) as an MNIST digit, uint8 (28, 28)."""
+    image = sketch.get("composite") if isinstance(sketch, dict) else sketch
+    if image is None:
+        return np.zeros((MNIST_SIZE, MNIST_SIZE), dtype=np.uint8)
+    return data.to_mnist(np.asarray(image))
+
+
+def weighted_sum_text(weights: np.ndarray, x: np.ndarray, bias: float, unit: int) -> str:
+    """z = sum_i w_i x_i + b written out with the drawing's numbers, largest terms first."""
+    terms = (weights * x).ravel()
+    shown = [i for i in np.argsort(-np.abs(terms))[:6] if terms[i] != 0]
+    width = x.shape[1]
+    lines = [f"z_{unit} = w_0 x_0 + w_1 x_1 + ... + w_{terms.size - 1} x_{terms.size - 1} + b"]
+    for i in shown:
+        pixel = f"(row {i // width}, col {i % width})"
+        lines.append(f"    {weights.flat[i]:+.3f} x {x.flat[i]:.2f}   {pixel}")
+    rest = terms.sum() - terms[shown].sum()
+    z = terms.sum() + bias
+    lines.append(f"    {rest:+.3f}   (the other {terms.size - len(shown)} terms together)")
+    lines.append(f"    {bias:+.3f}   (bias b)")
+    lines.append(f"  = {z:.3f};   ReLU(z) = max(0, z) = {max(z, 0.0):.3f}")
+    return "```\n" + "\n".join(lines) + "\n```"
+
+
+def analyse(digit: np.ndarray, choice: str, info: dict | None, unit: float):
+    """Every view of the digit: pixels, numbers, flattened list, probabilities, one unit."""
+    chosen = trained.choose("mlp", choice, info)
+    probabilities = predict_proba(chosen.model, digit)[0]
+    best = int(probabilities.argmax())
+    summary = (
+        f"**prediction: {chosen.classes[best]}** ({probabilities[best]:.0%})  \n{chosen.source}"
+    )
+    return (
+        show(plots.plot_pixel_values(digit).figure),
+        show(plots.plot_flattened(digit.ravel()).figure),
+        show(plots.plot_probabilities(probabilities, chosen.classes).figure),
+        summary,
+        *unit_view(digit, chosen, unit),
+    )
+
+
+def unit_view(digit: np.ndarray, chosen: trained.ChosenModel, unit: float):
+    """One hidden unit: its 784 weights as an image, and its weighted sum for this digit."""
+    x = digit / 255.0
+    unit = int(min(unit, chosen.model.hidden[0].out_features - 1))
+    weights, bias = hidden_unit(chosen.model, unit)
+    return show(plots.plot_unit(weights, x, bias, unit)), weighted_sum_text(weights, x, bias, unit)
+
+
+def from_drawing(sketch, choice, info, unit):
+    digit = drawing_pixels(sketch)
+    return digit, *analyse(digit, choice, info, unit)
+
+
+def first_view():
+    """What the page shows before anything is drawn: test digit 0 through the shipped MLP."""
+    return from_test_set(0, trained.SHIPPED_CHOICE, None, 0)
+
+
+def from_test_set(index: float, choice, info, unit):
+    images, labels = data.load_mnist("test")
+    digit = images[int(index)]
+    return digit, *analyse(digit, choice, info, unit)
+
+
+def on_unit(digit, choice, info, unit):
+    return unit_view(np.asarray(digit, dtype=np.uint8), trained.choose("mlp", choice, info), unit)
+
+
+def nonlinearity_demo(epochs: float):
+    """Train the same MLP with and without ReLU on mini MNIST, streaming the figure."""
+    X, y = data.load_mnist("train")
+    X_test, y_test = data.load_mnist("test")
+    config = NonlinearityConfig(num_epochs=int(epochs))
+    yield None, "Training the MLP with ReLU, then the same MLP without it..."
+    runs = compare_activations(X, y, X_test, y_test, config)
+    names = {"relu": "with ReLU", "none": "without (linear)"}
+    figure = plots.plot_nonlinearity({names[k]: history for k, history in runs.items()})
+    gap = runs["relu"].last("test_accuracy") - runs["none"].last("test_accuracy")
+    yield (
+        show(figure),
+        (
+            f"Same layers, same data, same steps: the non-linearity adds **{gap:+.1%}** test "
+            "accuracy. Without it, the layers multiply into one matrix: a linear classifier."
+        ),
+    )
+
+
+def build() -> None:
+    chapter_header(5, "Pixels as features", LEAD)
+    info = trained.trained_state()
+    digit = gr.State(np.zeros((MNIST_SIZE, MNIST_SIZE), dtype=np.uint8))
+    with gr.Row():
+        with gr.Column(scale=1):
+            sketch = gr.Sketchpad(
+                label="draw a digit (or upload a picture of one)",
+                canvas_size=(CANVAS, CANVAS),
+                type="numpy",
+                image_mode="RGBA",
+                sources=("upload",),
+                elem_id="pixels-sketch",
+                brush=gr.Brush(default_size=22, colors=["#000000"], color_mode="fixed"),
+                layers=False,
+                transforms=(),
+            )
+            index = gr.Slider(0, 1999, value=0, step=1, label="... or take MNIST test digit #")
+            use_test = gr.Button("Use this test digit")
+            choice = trained.model_choice("mlp")
+        with gr.Column(scale=1):
+            probabilities = figure_image("the MLP's 10 probabilities", elem_id="pixels-probs")
+            source = gr.Markdown(elem_id="pixels-source")
+    with gr.Row():
+        numbers = figure_image(
+            "28 x 28 pixels, as numbers (0 = paper, 255 = ink)", elem_id="pixels-numbers"
+        )
+        flat = figure_image("flattened: the 784 features, row after row", elem_id="pixels-flat")
+    gr.Markdown(
+        "## One hidden unit\nEach unit of the first hidden layer has one weight per "
+        "pixel: shown as a 28 x 28 image, it is the pattern the unit looks for."
+    )
+    unit = gr.Slider(0, 127, value=0, step=1, label="hidden unit")
+    with gr.Row():
+        unit_figure = figure_image("weights, input, weight x input", elem_id="pixels-unit")
+        unit_sum = gr.Markdown(elem_id="pixels-sum")
+    gr.Markdown(
+        "## Why the non-linearity?\nTrain the same MLP twice on the bundled mini "
+        "MNIST: once with ReLU after each hidden layer, once without."
+    )
+    with gr.Row():
+        epochs = gr.Slider(1, 10, value=6, step=1, label="epochs")
+        compare = gr.Button("Train both", variant="primary")
+    gap_figure = figure_image("with vs without non-linearity", elem_id="pixels-gap")
+    gap_text = gr.Markdown(elem_id="pixels-gap-text")
+
+    views = [digit, numbers, flat, probabilities, source, unit_figure, unit_sum]
+    gr.on(None, first_view, None, views)  # on page load
+    sketch.change(from_drawing, [sketch, choice, info, unit], views, trigger_mode="always_last")
+    use_test.click(from_test_set, [index, choice, info, unit], views)
+    choice.change(from_test_set, [index, choice, info, unit], views)
+    unit.release(on_unit, [digit, choice, info, unit], [unit_figure, unit_sum])
+    compare.click(nonlinearity_demo, epochs, [gap_figure, gap_text])
+
+
+SUMMARY = (
+    "Draw a digit: 28x28 pixels -> 784 numbers -> an MLP's probabilities; "
+    "one unit's weights; why a non-linearity."
+)
+CHAPTER = Chapter(5, "Pixels as features", "pixels", SUMMARY, build)

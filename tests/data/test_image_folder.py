@@ -76,3 +76,16 @@ def test_one_class_or_loose_images_are_rejected(tmp_path):
     write_image(tmp_path / "loose.png", 10)
     with pytest.raises(DatasetError, match="not inside one class folder"):
         load_image_folder(tmp_path)
+
+
+def test_split_holds_out_part_of_every_class(folder):
+    data = load_image_folder(folder, size=8)
+    train, test = data.split(test_fraction=0.3, seed=1)
+    assert len(train) + len(test) == len(data)
+    assert sorted(set(test.labels.tolist())) == [0, 1]
+    assert train.classes == test.classes == data.classes
+    with pytest.raises(ValueError, match="test_fraction"):
+        data.split(test_fraction=1.0)
+    lonely = type(data)(data.images[:4], np.array([0, 0, 0, 1]), data.classes)
+    with pytest.raises(DatasetError, match="'dog' has 1 image"):
+        lonely.split()

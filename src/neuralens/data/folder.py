@@ -37,6 +37,33 @@ class LabelledImages:
     def __len__(self) -> int:
         return len(self.labels)
 
+    def split(self, test_fraction: float = 0.2, seed: int = 0) -> tuple[LabelledImages, ...]:
+        """(train, test): ``test_fraction`` of every class held out, at least one image each.
+
+        Held-out images measure what the model learned, not what it memorised.
+
+        >>> data = LabelledImages(np.zeros((10, 2, 2), np.uint8), np.repeat([0, 1], 5), ("a", "b"))
+        >>> [len(part) for part in data.split(0.2)]
+        [8, 2]
+        """
+        if not 0 < test_fraction < 1:
+            raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
+        rng = np.random.default_rng(seed)
+        test = []
+        for label in range(len(self.classes)):
+            members = np.flatnonzero(self.labels == label)
+            if len(members) < 2:
+                raise DatasetError(f"class {self.classes[label]!r} has {len(members)} image(s); "
+                                   "it needs at least 2 to keep one for testing")  # fmt: skip
+            count = max(1, round(test_fraction * len(members)))
+            test.extend(rng.choice(members, size=count, replace=False))
+        is_test = np.zeros(len(self), dtype=bool)
+        is_test[test] = True
+        return tuple(
+            LabelledImages(self.images[mask], self.labels[mask], self.classes)
+            for mask in (~is_test, is_test)
+        )
+
 
 def _is_visible(part: str) -> bool:
     """False for hidden files and the metadata folders some zip tools add."""

@@ -36,5 +36,13 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Shipped pretrained weights: train the MLP and the CNN on full MNIST (from $$NEURALENS_DATA,
+# else `neuralens data download mnist`) with the CLI, then copy weights + metadata into the package.
+weights: $(STAMP)
+	for model in mlp cnn; do \
+	  $(VENV)/bin/neuralens train $$model --data mnist --out build/weights || exit 1; \
+	  cp build/weights/$$model.safetensors build/weights/$$model.json src/neuralens/weights/; \
+	done
+
 clean:
 	rm -rf $(VENV) test-output build *.egg-info

@@ -44,8 +44,9 @@ def _root(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to bind; 0.0.0.0 exposes it to the network.")]
-    = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to bind; 0.0.0.0 exposes it to the network.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port of the explorer.")] = 7860,
 ) -> None:
     """Start the explorer (a local web app) on the bundled data."""
@@ -176,6 +177,142 @@ def line(
                f"{gd['status']} after {gd['steps']} steps")  # fmt: skip
     for path in summary.get("figures", []):
         typer.echo(f"wrote {path}")
+
+
+TORCH_MODELS = ("mlp", "cnn")
+ENGINE_MODELS = ("engine-mlp", "engine-cnn")
+
+
+def _train_engine(model: str, data: str, epochs, lr, batch_size, seed, limit, quiet) -> dict:
+    """The NumPy engine's MNIST models (mini MNIST only): lazily imported, trained, summarised."""
+    from neuralens.engine.mnist import train_engine
+
+    if data != "mnist-mini":
+        raise ValueError(f"{model} trains on mnist-mini only (NumPy is slow), not {data!r}")
+
+    def on_epoch(live: dict[str, float]) -> None:
+        if not quiet:
+            typer.echo("  ".join(f"{key} {value:.4g}" for key, value in live.items()))
+
+    run = train_engine(model, epochs, lr, 64 if batch_size is None else batch_size, seed, limit,
+                       on_epoch=on_epoch)  # fmt: skip
+    return {"model": model, "data": data, "seed": seed, "test_accuracy": run.test_accuracy,
+            "history": run.history.to_dict()}  # fmt: skip
+
+
+@app.command()
+def train(
+    model: Annotated[str, typer.Argument(help="mlp, cnn, engine-mlp or engine-cnn")],
+    data: Annotated[
+        str, typer.Option(help="mnist-mini (bundled), mnist, fashion-mnist(-mini).")
+    ] = "mnist-mini",
+    epochs: Annotated[int | None, typer.Option(help="Passes over the data (recipe's).")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Images per step (recipe's).")] = None,
+    lr: Annotated[float | None, typer.Option(help="Peak learning rate (recipe's).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of weights, shuffling, augmentation.")] = 0,
+    target_acc: Annotated[
+        float | None, typer.Option(help="Stop once test accuracy reaches this fraction.")
+    ] = None,
+    eval_every: Annotated[
+        int, typer.Option(help="Also evaluate every N steps (0: per epoch).")
+    ] = 0,
+    device: Annotated[str, typer.Option(help="auto, cpu, cuda or mps.")] = "auto",
+    out: Annotated[
+        Path, typer.Option(help="Folder for the weights and the training state.")
+    ] = Path("runs"),
+    resume: Annotated[bool, typer.Option(help="Continue the run saved in --out.")] = False,
+    train_limit: Annotated[
+        int | None, typer.Option(help="Use only the first N training images.")
+    ] = None,
+    threads: Annotated[int, typer.Option(help="CPU threads for torch (0: torch's default).")] = 0,
+    dry_run: Annotated[bool, typer.Option(help="One step on one batch; writes nothing.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Train a classifier; save its weights (safetensors + metadata) and the resumable state.
+
+    Runs as is under `torchrun --nproc_per_node N` (DistributedDataParallel: NCCL on GPUs,
+    gloo on CPUs; --batch-size is the global batch, split over the processes).
+    """
+    if model not in TORCH_MODELS + ENGINE_MODELS:
+        raise ValueError(f"unknown model {model!r}; choose one of "
+                         f"{', '.join(TORCH_MODELS + ENGINE_MODELS)}")  # fmt: skip
+    if epochs is not None and epochs < 1:
+        raise ValueError(f"--epochs must be at least 1, got {epochs}")
+    if target_acc is not None and not 0 < target_acc <= 1:
+        raise ValueError(f"--target-acc is a fraction in (0, 1], like 0.99; got {target_acc}")
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+    if model in ENGINE_MODELS:
+        summary = _train_engine(model, data, 1 if dry_run else epochs, lr, batch_size, seed,
+                                train_limit or (64 if dry_run else None), as_json)  # fmt: skip
+        typer.echo(
+            json.dumps(summary) if as_json else f"test accuracy {summary['test_accuracy']:.4f}"
+        )
+        return
+    from dataclasses import replace
+
+    from neuralens import classifier, training
+
+    rank, _ = training.init_distributed(device)
+    recipe = classifier.recipe(model).train
+    batch_size = recipe.batch_size if batch_size is None else batch_size
+    config = replace(
+        recipe, num_epochs=1 if dry_run else epochs or recipe.num_epochs, batch_size=batch_size,
+        lr=lr or recipe.lr, seed=seed, device=device, target=target_acc, eval_every=eval_every,
+        resume=resume, progress=not as_json and rank == 0,
+    )  # fmt: skip
+    if resume and not classifier.weights_paths(out, model)[1].exists():
+        typer.echo(f"nothing to resume in {out}: starting from scratch", err=True)
+    summary = classifier.train_and_save(
+        model, data, config, out_dir=None if dry_run else out,
+        train_limit=batch_size if dry_run else train_limit,
+    )  # fmt: skip
+    if rank != 0:
+        return
+    if as_json:
+        typer.echo(json.dumps(summary))
+        return
+    typer.echo(f"{model} on {data}: test accuracy {summary['test_accuracy']:.4f} after "
+               f"{summary['steps']} steps ({summary['train_time']:.1f} s of training)")  # fmt: skip
+    if "weights" in summary:
+        typer.echo(f"wrote {summary['weights']}")
+
+
+@app.command("eval")
+def evaluate(
+    model: Annotated[str, typer.Argument(help="mlp or cnn")],
+    data: Annotated[
+        str, typer.Option(help="mnist-mini (bundled), mnist, fashion-mnist.")
+    ] = "mnist-mini",
+    weights: Annotated[
+        Path | None, typer.Option(help="A .safetensors from `neuralens train` (default: shipped).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Test accuracy, per-class accuracy and confusion matrix of trained (or shipped) weights."""
+    if model not in TORCH_MODELS:
+        raise ValueError(f"unknown model {model!r}; choose one of {', '.join(TORCH_MODELS)}")
+    from neuralens import checkpoints, classifier
+
+    classifier.load_images(data, "test")  # an unknown or missing dataset fails first
+    if weights is None:
+        network, weights = checkpoints.load_shipped(model), checkpoints.shipped_path(model)
+    else:
+        network = checkpoints.load_model(weights, expected=model)
+    report = {
+        "model": model,
+        "weights": str(weights),
+        **classifier.evaluate_classifier(network, data),
+    }
+    if as_json:
+        typer.echo(json.dumps(report))
+        return
+    typer.echo(f"{model} ({weights}) on {data}: accuracy {report['accuracy']:.4f} "
+               f"({report['num_examples']} test images)")  # fmt: skip
+    for name, value in zip(report["classes"], report["per_class_accuracy"], strict=True):
+        typer.echo(f"  {name:>12}: {value:.4f}")
 
 
 def main() -> None:

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -273,6 +274,22 @@ def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimiz
     return optimizer(parameters, lr=config.lr, weight_decay=config.weight_decay)
 
 
+def init_distributed(device: str = "auto") -> tuple[int, int]:
+    """Join the process group ``torchrun`` describes (env WORLD_SIZE > 1); (rank, world size).
+
+    NCCL between GPUs (each rank on GPU LOCAL_RANK), gloo between CPU processes. Without
+    torchrun this does nothing and returns (0, 1).
+    """
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1 or distributed_world()[1] > 1:
+        return distributed_world()
+    use_gpu = device in ("auto", "cuda") and torch.cuda.is_available()
+    if use_gpu:
+        torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+    torch.distributed.init_process_group("nccl" if use_gpu else "gloo")
+    return distributed_world()
+
+
 def distributed_world() -> tuple[int, int]:
     """(rank, world size): (0, 1) unless torch.distributed is initialised (torchrun)."""
     dist = torch.distributed
@@ -404,6 +421,8 @@ def fit(
     numbers too. ``model`` ends on the training device, in eval mode.
     """
     device = pick(config.device)
+    if device.type == "cuda" and device.index is None:  # the GPU torchrun gave this rank
+        device = torch.device("cuda", torch.cuda.current_device())
     data = data.to(device)
     model.to(device)
     rank, world = distributed_world()

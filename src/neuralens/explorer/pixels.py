@@ -10,6 +10,7 @@ from neuralens.data.preprocess import MNIST_SIZE
 from neuralens.explorer import trained
 from neuralens.explorer.chapter import Chapter
 from neuralens.explorer.components import chapter_header, figure_image, show
+from neuralens.explorer.drawing import digit_inputs, drawing_pixels, test_digit
 from neuralens.models.inspect import hidden_unit, predict_proba
 from neuralens.nonlinearity import NonlinearityConfig, compare_activations
 
@@ -19,15 +20,6 @@ LEAD = (
     "784 numbers, and those numbers are the features a multilayer perceptron turns into "
     "10 probabilities, one per digit."
 )
-CANVAS = 280  # sketchpad pixels per side: ten per MNIST pixel
-
-
-def drawing_pixels(sketch: dict | np.ndarray | None) -> np.ndarray:
-    """The sketchpad's picture (white paper, dark ink) as an MNIST digit, uint8 (28, 28)."""
-    image = sketch.get("composite") if isinstance(sketch, dict) else sketch
-    if image is None:
-        return np.zeros((MNIST_SIZE, MNIST_SIZE), dtype=np.uint8)
-    return data.to_mnist(np.asarray(image))
 
 
 def weighted_sum_text(weights: np.ndarray, x: np.ndarray, bias: float, unit: int) -> str:
@@ -83,8 +75,7 @@ def first_view():
 
 
 def from_test_set(index: float, choice, info, unit):
-    images, labels = data.load_mnist("test")
-    digit = images[int(index)]
+    digit = test_digit(index)
     return digit, *analyse(digit, choice, info, unit)
 
 
@@ -117,19 +108,7 @@ def build() -> None:
     digit = gr.State(np.zeros((MNIST_SIZE, MNIST_SIZE), dtype=np.uint8))
     with gr.Row():
         with gr.Column(scale=1):
-            sketch = gr.Sketchpad(
-                label="draw a digit (or upload a picture of one)",
-                canvas_size=(CANVAS, CANVAS),
-                type="numpy",
-                image_mode="RGBA",
-                sources=("upload",),
-                elem_id="pixels-sketch",
-                brush=gr.Brush(default_size=22, colors=["#000000"], color_mode="fixed"),
-                layers=False,
-                transforms=(),
-            )
-            index = gr.Slider(0, 1999, value=0, step=1, label="... or take MNIST test digit #")
-            use_test = gr.Button("Use this test digit")
+            sketch, index, use_test = digit_inputs("pixels")
             choice = trained.model_choice("mlp")
         with gr.Column(scale=1):
             probabilities = figure_image("the MLP's 10 probabilities", elem_id="pixels-probs")

@@ -1,0 +1,116 @@
+"""Checkpoints: round trip, metadata, atomic writes, and every kind of bad file refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+
+import pytest
+import torch
+from safetensors.torch import save_file
+
+from neuralens import __version__, checkpoints
+from neuralens.checkpoints import CheckpointError, load_model, save_model
+from neuralens.models import CNN, MLP, CNNConfig, MLPConfig
+
+
+@pytest.fixture
+def saved_mlp(tmp_path):
+    model = MLP(MLPConfig(image_size=6, hidden_sizes=(5,)))
+    path = save_model(tmp_path / "mlp.safetensors", model, metrics={"test_accuracy": 0.5},
+                      data="mnist-mini", seed=3)  # fmt: skip
+    return model, path
+
+
+def test_round_trip_keeps_weights_and_metadata(saved_mlp):
+    model, path = saved_mlp
+    loaded = load_model(path, expected="mlp")
+    for (name, a), (_, b) in zip(
+        model.state_dict().items(), loaded.state_dict().items(), strict=True
+    ):
+        assert torch.equal(a, b), name
+    meta = checkpoints.load(path).metadata
+    assert (
+        meta["config"]["hidden_sizes"] == [5] and meta["seed"] == 3 and meta["data"] == "mnist-mini"
+    )
+    assert meta["metrics"] == {"test_accuracy": 0.5} and meta["version"] == __version__
+    assert json.loads(path.with_suffix(".json").read_text()) == meta  # the readable copy
+
+
+def test_weights_of_another_architecture_are_refused(saved_mlp, tmp_path):
+    _, path = saved_mlp
+    with pytest.raises(CheckpointError, match="holds weights for a 'mlp' model, not 'cnn'"):
+        load_model(path, expected="cnn")
+    # same name, different shapes: the metadata lies about the tensors
+    other = save_model(tmp_path / "cnn.safetensors", CNN(CNNConfig(image_size=8, channels=(2,))))
+    content = checkpoints.load(other)
+    content.metadata["config"]["channels"] = [3]
+    checkpoints.save(tmp_path / "bad.safetensors", content.tensors, content.metadata)
+    with pytest.raises(CheckpointError, match="does not fit a 'cnn' model"):
+        load_model(tmp_path / "bad.safetensors")
+
+
+@pytest.mark.parametrize("cut", [0, 5, 40, -3])
+def test_truncated_files_are_refused(saved_mlp, tmp_path, cut):
+    _, path = saved_mlp
+    content = path.read_bytes()
+    broken = tmp_path / "broken.safetensors"
+    broken.write_bytes(content[:cut] if cut >= 0 else content[:cut])
+    with pytest.raises(CheckpointError, match="truncated|empty"):
+        load_model(broken)
+
+
+def test_corrupt_header_and_foreign_safetensors_are_refused(saved_mlp, tmp_path):
+    _, path = saved_mlp
+    content = bytearray(path.read_bytes())
+    content[10:20] = b"\x00" * 10  # garble the JSON header
+    corrupt = tmp_path / "corrupt.safetensors"
+    corrupt.write_bytes(bytes(content))
+    with pytest.raises(CheckpointError, match="corrupt|truncated"):
+        load_model(corrupt)
+    foreign = tmp_path / "foreign.safetensors"
+    save_file({"w": torch.zeros(2)}, foreign)
+    with pytest.raises(CheckpointError, match="not a neuralens checkpoint"):
+        load_model(foreign)
+    with pytest.raises(CheckpointError, match="does not exist"):
+        load_model(tmp_path / "nothing.safetensors")
+
+
+class _Trap:
+    """Unpickling this would create a file: proof that neuralens never unpickles."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def test_pickle_files_are_refused_never_unpickled(tmp_path):
+    marker = tmp_path / "unpickled"
+    torch.save({"weight": torch.zeros(2), "trap": _Trap(marker)}, tmp_path / "model.pt")
+    (tmp_path / "plain.pkl").write_bytes(pickle.dumps(_Trap(marker)))
+    for name in ("model.pt", "plain.pkl"):
+        with pytest.raises(CheckpointError, match="pickle file"):
+            load_model(tmp_path / name)
+    assert not marker.exists()
+
+
+def test_a_failed_write_leaves_the_old_checkpoint_whole(saved_mlp, monkeypatch):
+    model, path = saved_mlp
+    before = path.read_bytes()
+
+    def disk_full(_fd):
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError, match="no space"):
+        save_model(path, MLP(MLPConfig(image_size=6, hidden_sizes=(7,))))
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["mlp.json", "mlp.safetensors"]
+
+
+def test_shipped_names_are_checked():
+    with pytest.raises(CheckpointError, match="no shipped weights for 'vae'"):
+        checkpoints.load_shipped("vae")

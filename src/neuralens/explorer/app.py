@@ -13,7 +13,12 @@ from neuralens.explorer import home  # noqa: E402
 from neuralens.explorer.chapter import Chapter  # noqa: E402
 
 # Lecture order. A chapter appears once its capability has landed: add its module here.
-CHAPTER_MODULES = ("neuralens.explorer.data_page", "neuralens.explorer.pixels")
+CHAPTER_MODULES = (
+    "neuralens.explorer.data_page",
+    "neuralens.explorer.line_page",
+    "neuralens.explorer.descent_page",
+    "neuralens.explorer.pixels",
+)
 
 CSS = """
 .gradio-container {max-width: 1280px !important}

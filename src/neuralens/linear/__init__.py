@@ -23,7 +23,13 @@ from neuralens.linear.line import (
     signed_mean_error,
 )
 from neuralens.linear.standardize import Standardizer
-from neuralens.linear.study import LineStudy, learning_rate_sweep, raw_and_standardized, study_line
+from neuralens.linear.study import (
+    LineStudy,
+    learning_rate_sweep,
+    raw_and_standardized,
+    study_line,
+    window_point,
+)
 
 __all__ = [
     "LOSSES",
@@ -49,4 +55,5 @@ __all__ = [
     "stability_limit",
     "steps_to_reach",
     "study_line",
+    "window_point",
 ]

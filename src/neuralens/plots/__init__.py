@@ -5,7 +5,7 @@ or save them (``plots.save(fig, path)``, ``plots.to_rgb(fig)`` for the explorer)
 """
 
 from neuralens.plots.data import plot_digit_grid, plot_shapes, plot_wine_scatter
-from neuralens.plots.export import save, save_gif, to_png_bytes, to_rgb
+from neuralens.plots.export import rgb_to_png, save, save_gif, to_png_bytes, to_rgb
 from neuralens.plots.history import plot_history
 from neuralens.plots.inside import (
     plot_confusion,
@@ -21,7 +21,10 @@ from neuralens.plots.inside import (
     plot_weight_image,
 )
 from neuralens.plots.linear import (
+    PixelBox,
+    contour_picture,
     descent_frames,
+    iter_descent_frames,
     line_figures,
     plot_descent_comparison,
     plot_descent_path,
@@ -36,9 +39,12 @@ from neuralens.plots.style import COLORS, Axes, Figure, new_axes, new_figure
 
 __all__ = [
     "COLORS",
+    "PixelBox",
     "Axes",
     "Figure",
+    "contour_picture",
     "descent_frames",
+    "iter_descent_frames",
     "line_figures",
     "new_axes",
     "new_figure",
@@ -65,6 +71,7 @@ __all__ = [
     "plot_weight_image",
     "plot_shapes",
     "plot_wine_scatter",
+    "rgb_to_png",
     "save",
     "save_gif",
     "to_png_bytes",

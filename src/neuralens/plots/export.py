@@ -24,6 +24,13 @@ def to_png_bytes(fig: Figure | Axes) -> bytes:
     return buffer.getvalue()
 
 
+def rgb_to_png(rgb: np.ndarray) -> bytes:
+    """An RGB array (H, W, 3) as PNG bytes (e.g. one frame of an animation)."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(rgb, dtype=np.uint8)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def save(fig: Figure | Axes, path: str | Path) -> Path:
     """Write the figure as a PNG; the file appears whole or not at all."""
     path = Path(path)

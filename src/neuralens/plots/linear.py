@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -12,6 +13,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from neuralens.linear import DescentResult, Landscape, LineStudy
+from neuralens.plots.export import to_rgb
 from neuralens.plots.history import plot_history
 from neuralens.plots.style import COLORS, new_axes, new_figure
 
@@ -176,8 +178,7 @@ def plot_descent_step(
         gid="loss-curve",
     )
     loss_ax.set_xlim(0, max(result.num_steps, 1))
-    finite = result.losses[np.isfinite(result.losses)]
-    loss_ax.set_ylim(finite.min() * 0.9, finite.max() * 1.1)
+    loss_ax.set_ylim(max(result.losses.min(), 1e-12) * 0.9, result.losses.max() * 1.1)
     loss_ax.set_yscale("log")
     loss_ax.set_xlabel("step")
     loss_ax.set_ylabel("MSE")
@@ -193,12 +194,44 @@ def frame_steps(num_steps: int, max_frames: int = 30) -> list[int]:
     return sorted({0, *picked.tolist(), num_steps})
 
 
-def descent_frames(
-    land: Landscape, result: DescentResult, max_frames: int = 30, feature: str = "x"
-) -> list[np.ndarray]:
-    """RGB frames (H, W, 3) of the descent step by step, for an animated GIF.
+@dataclass(frozen=True)
+class PixelBox:
+    """Where an Axes sits in a rendered figure, to turn a click on the image into data values."""
 
-    The figure is drawn once; each frame only moves the path and the loss curve.
+    left: float  # pixel column of the Axes' left edge
+    right: float
+    top: float  # pixel row of the Axes' top edge (rows grow downwards)
+    bottom: float
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+
+    @classmethod
+    def of(cls, ax: Axes, image_height: int) -> PixelBox:
+        """The box of ``ax`` after its figure was drawn (display y grows upwards)."""
+        box = ax.get_window_extent()
+        xlim, ylim = (tuple(map(float, limits)) for limits in (ax.get_xlim(), ax.get_ylim()))
+        return cls(float(box.x0), float(box.x1), float(image_height - box.y1),
+                   float(image_height - box.y0), xlim, ylim)  # fmt: skip
+
+    def to_data(self, column: float, row: float) -> tuple[float, float]:
+        """Image pixel (column, row) -> (x, y) in the Axes' data coordinates (linear axes).
+
+        >>> PixelBox(0, 100, 0, 50, (0.0, 10.0), (-1.0, 1.0)).to_data(50, 0)
+        (5.0, 1.0)
+        """
+        fx = (column - self.left) / (self.right - self.left)
+        fy = (self.bottom - row) / (self.bottom - self.top)
+        return (self.xlim[0] + fx * (self.xlim[1] - self.xlim[0]),
+                self.ylim[0] + fy * (self.ylim[1] - self.ylim[0]))  # fmt: skip
+
+
+def iter_descent_frames(
+    land: Landscape, result: DescentResult, max_frames: int = 30, feature: str = "x"
+) -> Iterator[tuple[int, np.ndarray, PixelBox]]:
+    """(step, RGB frame (H, W, 3), pixel box of the contour) for each shown step, in order.
+
+    The figure is drawn once; each frame only redraws the path, the loss curve and the
+    title over the saved background (blitting), so a frame costs milliseconds.
     """
     fig = plot_descent_step(land, result, 0, feature)
     lines = {line.get_gid(): line for ax in fig.axes for line in ax.lines}
@@ -206,11 +239,11 @@ def descent_frames(
     title = path.axes.title
     moving = (path, curve, title)
     for artist in moving:
-        artist.set_animated(True)  # left out of the background, drawn per frame (blitting)
+        artist.set_animated(True)  # left out of the background, drawn per frame
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     background = canvas.copy_from_bbox(fig.bbox)
-    frames = []
+    box = PixelBox.of(path.axes, int(fig.bbox.height))
     for step in frame_steps(result.num_steps, max_frames):
         canvas.restore_region(background)
         path.set_data(result.weights[: step + 1, 0], result.weights[: step + 1, 1])
@@ -218,8 +251,21 @@ def descent_frames(
         title.set_text(f"step {step} of {result.num_steps} ({feature})")
         for artist in moving:
             fig.draw_artist(artist)
-        frames.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
-    return frames
+        yield step, np.asarray(canvas.buffer_rgba())[..., :3].copy(), box
+
+
+def contour_picture(land: Landscape, weights: np.ndarray) -> tuple[np.ndarray, PixelBox]:
+    """The contour with a path, rendered to RGB, and where its Axes sits (to map clicks)."""
+    ax = plot_descent_path(land, weights)
+    rgb = to_rgb(ax.figure)
+    return rgb, PixelBox.of(ax, rgb.shape[0])
+
+
+def descent_frames(
+    land: Landscape, result: DescentResult, max_frames: int = 30, feature: str = "x"
+) -> list[np.ndarray]:
+    """RGB frames (H, W, 3) of the descent step by step, for an animated GIF."""
+    return [frame for _, frame, _ in iter_descent_frames(land, result, max_frames, feature)]
 
 
 def line_figures(

@@ -1,0 +1,152 @@
+"""Chapter 3, landscape and gradient descent: the loss as a surface, and following its slope."""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+import time
+from pathlib import Path
+
+import gradio as gr
+import numpy as np
+
+from neuralens import data, linear, plots
+from neuralens.explorer.chapter import Chapter
+from neuralens.explorer.components import chapter_header, figure_image
+from neuralens.plots.surface import landscape_surface_3d
+
+LEAD = (
+    "Try every line (w1, w0) and the loss becomes a landscape of mountains and valleys; the "
+    "best line sits at the bottom. With many features the grid explodes, so instead we "
+    "follow the slope: w ← w − lr · dL/dw. Click the contour (or type a start), pick a "
+    "learning rate, and watch the descent step by step."
+)
+MODES = ("raw density", "standardised density")
+CONTOUR_CELLS = 101  # grid of the contour picture
+SURFACE_CELLS = 61  # grid of the 3-D surface: enough to see the shape, light to send
+MAX_FRAMES = 20
+FRAME_SECONDS = 0.06  # each frame stays at least this long, so the eye can follow it
+
+
+def problem(mode: str) -> tuple[np.ndarray, np.ndarray]:
+    """x (raw or standardised density) and y (fixed acidity) of the red wines."""
+    X, y = data.select_columns(data.load_wine("red"), "density", "fixed acidity")
+    x = X[:, 0]
+    return (linear.Standardizer.fit(x).transform(x)[:, 0] if mode == MODES[1] else x), y
+
+
+def landscape(mode: str, cells: int = CONTOUR_CELLS) -> linear.Landscape:
+    x, y = problem(mode)
+    return linear.loss_landscape(x, y, *linear.default_ranges(x, y), n=cells)
+
+
+def limit_text(mode: str) -> str:
+    x, _ = problem(mode)
+    return (f"Stability limit for {mode}: lr < 2/L = **{linear.stability_limit(x):.4g}** "
+            "(L: the largest curvature of the MSE). Above it every step overshoots.")  # fmt: skip
+
+
+def surface(mode: str, result: linear.DescentResult | None = None):
+    path = None if result is None else np.column_stack([result.weights, result.losses])
+    return landscape_surface_3d(landscape(mode, SURFACE_CELLS), path)
+
+
+def update_text(result: linear.DescentResult, step: int) -> str:
+    """The update of ``step`` written out with its numbers."""
+    if step == 0:
+        w1, w0 = result.weights[0]
+        return f"Start: w = ({w1:.5g}, {w0:.5g}), L = {result.losses[0]:.6g}"
+    (w1, w0), (g1, g0) = result.weights[step - 1], result.gradients[step - 1]
+    new_w1, new_w0 = result.weights[step]
+    return (
+        f"Step {step}: w ← w − lr · dL/dw = ({w1:.5g}, {w0:.5g}) − {result.lr:g} · "
+        f"({g1:.5g}, {g0:.5g}) = ({new_w1:.5g}, {new_w0:.5g});  L = {result.losses[step]:.6g}"
+    )
+
+
+def status_text(result: linear.DescentResult, mode: str) -> str:
+    fit = linear.fit_line(*problem(mode))
+    verdict = {"converged": "converged: a step no longer changes the loss",
+               "max_steps": "stopped: at the step limit, still moving",
+               "diverged": "DIVERGED: the loss blew up; lower the learning rate"}  # fmt: skip
+    label, _, reason = verdict[result.status].partition(":")
+    return (f"{label} after {result.num_steps} steps ({reason.strip() or 'max steps'}). "
+            f"Final loss {result.final_loss:.6g}; the closed form's is {fit.mse:.6g}.")  # fmt: skip
+
+
+def frame_html(frame: np.ndarray) -> str:
+    """One animation frame inline (a data URI): no file request per frame, so none is cut
+    short when the next frame arrives."""
+    encoded = base64.b64encode(plots.rgb_to_png(frame)).decode("ascii")
+    return f'<img src="data:image/png;base64,{encoded}" alt="descent frame" style="width:100%">'
+
+
+def start_view(mode: str):
+    """A new mode: its landscape with the default start, the limit and the surface."""
+    x, y = problem(mode)
+    start = linear.window_point(x, y)
+    picture, box = plots.contour_picture(landscape(mode), start[None, :])
+    first = linear.gradient_descent(x, y, linear.DescentConfig(max_steps=1), start=start)
+    return (picture, box, float(start[0]), float(start[1]), limit_text(mode), surface(mode),
+            update_text(first, 0), "Press 'Start descent' or click the contour.", "")  # fmt: skip
+
+
+def descend(mode: str, lr: float, steps: float, w1: float, w0: float):
+    """Run the descent, stream it frame by frame, then the final path, the GIF and the 3-D path."""
+    x, y = problem(mode)
+    try:
+        config = linear.DescentConfig(lr=float(lr), max_steps=int(steps))
+        result = linear.gradient_descent(x, y, config, start=[w1, w0])
+    except (ValueError, TypeError) as error:
+        yield (gr.update(), gr.update(), gr.update(), gr.update(), f"Cannot descend: {error}",
+               gr.update())  # fmt: skip
+        return
+    land, frames, shown_at = landscape(mode), [], 0.0
+    for step, frame, _ in plots.iter_descent_frames(land, result, MAX_FRAMES, mode):
+        frames.append(frame)
+        time.sleep(max(0.0, shown_at + FRAME_SECONDS - time.monotonic()))
+        shown_at = time.monotonic()
+        yield (frame_html(frame), gr.update(), gr.update(), update_text(result, step),
+               "descending ...", gr.update())  # fmt: skip
+    gif = plots.save_gif(frames, Path(tempfile.mkdtemp(prefix="neuralens-")) / "descent.gif")
+    picture, _ = plots.contour_picture(land, result.weights)
+    yield (gr.update(), picture, surface(mode, result), gr.update(), status_text(result, mode),
+           str(gif))  # fmt: skip
+
+
+def clicked(box: plots.PixelBox, evt: gr.SelectData) -> tuple[float, float]:
+    """A click on the contour -> the start (w1, w0) under the mouse."""
+    w1, w0 = box.to_data(*evt.index)
+    return float(w1), float(w0)
+
+
+def build() -> None:
+    chapter_header(3, "Landscape and gradient descent", LEAD)
+    box = gr.State(None)
+    with gr.Row():
+        mode = gr.Radio(list(MODES), value=MODES[0], label="x", elem_id="descent-mode")
+        lr = gr.Number(0.1, label="learning rate lr", elem_id="descent-lr")
+        steps = gr.Slider(1, 3000, value=300, step=1, label="max steps", elem_id="descent-steps")
+    with gr.Row():
+        w1 = gr.Number(label="start w1", elem_id="descent-w1")
+        w0 = gr.Number(label="start w0", elem_id="descent-w0")
+        start = gr.Button("Start descent", variant="primary", elem_id="descent-start")
+    limit = gr.Markdown(elem_id="descent-limit")
+    animation = gr.HTML(elem_id="descent-animation")
+    update = gr.Markdown(elem_id="descent-update")
+    status = gr.Markdown(elem_id="descent-status")
+    with gr.Row():
+        contour = figure_image("contour: click to start a descent there", elem_id="descent-frame")
+        surface_plot = gr.Plot(label="loss surface (drag to rotate)", elem_id="descent-surface")
+    gif = gr.File(label="the descent as an animated GIF", elem_id="descent-gif")
+
+    view = [contour, box, w1, w0, limit, surface_plot, update, status, animation]
+    run = [animation, contour, surface_plot, update, status, gif]
+    gr.on(None, start_view, mode, view)  # on page load
+    mode.change(start_view, mode, view)
+    start.click(descend, [mode, lr, steps, w1, w0], run)
+    contour.select(clicked, box, [w1, w0]).then(descend, [mode, lr, steps, w1, w0], run)
+
+
+SUMMARY = "Rotate the loss surface, click a start, watch gradient descent; raw vs standardised."
+CHAPTER = Chapter(3, "Landscape and gradient descent", "descent", SUMMARY, build)

@@ -1,0 +1,97 @@
+"""Chapters 2 and 3 in a real browser: the line's loss follows the sliders; descent finds the
+bottom of the bowl, diverges above the stability limit, and starts where the contour is clicked."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def mse_shown(text: str) -> float | None:
+    found = re.search(r"mean squared error\s+mean\(e_i²\) = ([-\d.e+]+)", text)
+    return float(found.group(1)) if found else None
+
+
+def wait_for_new_mse(locator, before: float | None, timeout: float = 15.0) -> float:
+    """The MSE the page shows once it differs from ``before`` (progress text is skipped)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        shown = mse_shown(locator.inner_text())
+        if shown is not None and shown != before:
+            return shown
+        time.sleep(0.1)
+    raise AssertionError(f"the shown MSE stayed {before}")
+
+
+def test_moving_a_slider_changes_the_loss_and_snap_finds_the_best(explorer, tmp_path):
+    explorer.goto(explorer.explorer_url + "/line")
+    loss = explorer.locator("#line-loss")
+    explorer.wait_for_function("document.querySelector('#line-loss')?.innerText.includes('y =')")
+    explorer.locator("#line-figure img").wait_for()
+    before = wait_for_new_mse(loss, None)
+    explorer.locator("#line-w1 input[type=range]").focus()
+    for _ in range(5):
+        explorer.keyboard.press("ArrowRight")
+    wait_for_new_mse(loss, before)
+    explorer.locator("#line-snap").click()
+    explorer.wait_for_function(
+        "document.querySelector('#line-loss').innerText.includes('y = 616.285')"
+    )
+    assert mse_shown(loss.inner_text()) == pytest.approx(1.67748, rel=1e-4)
+    explorer.get_by_label("signed").check()
+    explorer.wait_for_function("document.querySelector('#line-loss').innerText.includes('cancel')")
+    # bring your own CSV: upload, pick columns, use them
+    csv = tmp_path / "mine.csv"
+    csv.write_text("size;price\n1;5\n2;7\n3;9.5\n4;11\n")
+    explorer.get_by_text("Bring your own data (CSV)").click()
+    explorer.locator("#line-upload input[type=file]").set_input_files(str(csv))
+    status = explorer.locator("#line-data-status")
+    explorer.wait_for_function(
+        "document.querySelector('#line-data-status').innerText.includes('4 rows')"
+    )
+    explorer.locator("#line-use").click()
+    explorer.wait_for_function(
+        "document.querySelector('#line-data-status').innerText.includes('Using price')"
+    )
+    assert "price against size" in status.inner_text()
+
+
+def test_descent_reaches_the_minimum_and_diverges_above_the_limit(explorer):
+    explorer.goto(explorer.explorer_url + "/descent")
+    explorer.locator("#descent-frame img").wait_for()
+    explorer.locator("#descent-surface .js-plotly-plot").wait_for()
+    explorer.get_by_label("standardised density").check()
+    explorer.wait_for_function(
+        "document.querySelector('#descent-limit').innerText.includes('standardised')"
+    )
+    status = explorer.locator("#descent-status")
+    explorer.locator("#descent-start").click()
+    explorer.wait_for_function(
+        "document.querySelector('#descent-status').innerText.includes('after')", timeout=30_000
+    )
+    text = status.inner_text()
+    assert text.startswith("converged")
+    final, best = (float(v) for v in re.findall(r"(?:Final loss|is) (\d[\d.]*\d)", text))
+    assert final == pytest.approx(best, rel=1e-6)
+    assert "w ← w − lr · dL/dw" in explorer.locator("#descent-update").inner_text()
+    assert explorer.locator("#descent-animation img").count() == 1
+    explorer.locator("#descent-gif a").first.wait_for()
+    # click the contour: the start moves there and a new descent runs
+    w1 = explorer.locator("#descent-w1 input")
+    before = w1.input_value()
+    image = explorer.locator("#descent-frame img")
+    box = image.bounding_box()
+    image.click(position={"x": box["width"] * 0.12, "y": box["height"] * 0.2})
+    deadline = time.monotonic() + 15
+    while w1.input_value() == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert float(w1.input_value()) < float(before)
+    explorer.locator("#descent-lr input").fill("1.2")
+    explorer.locator("#descent-start").click()
+    explorer.wait_for_function(
+        "document.querySelector('#descent-status').innerText.startsWith('DIVERGED')", timeout=30_000
+    )

@@ -72,3 +72,14 @@ def test_nonlinearity_shows_both_final_accuracies():
     fig = plots.plot_nonlinearity({"with ReLU": with_relu, "without": without})
     labels = [t.get_text() for t in fig.axes[1].texts]
     assert labels == ["97.0%", "91.0%"]
+
+
+def test_training_curves_show_loss_and_every_accuracy_logged():
+    history = History()
+    history.log(step=10, loss=1.0, accuracy=0.5)
+    history.log(step=20, loss=0.5, accuracy=0.8, eval_accuracy=0.85)
+    fig = plots.plot_training(history, title="mlp")
+    loss_ax, accuracy_ax = fig.axes
+    assert len(loss_ax.lines) == 1
+    assert [line.get_label() for line in accuracy_ax.lines] == ["accuracy", "eval_accuracy"]
+    assert isinstance(plots.plot_training(History()), Figure)  # nothing logged yet: empty axes

@@ -18,6 +18,7 @@ CHAPTER_MODULES = (
     "neuralens.explorer.line_page",
     "neuralens.explorer.descent_page",
     "neuralens.explorer.pixels",
+    "neuralens.explorer.train_own",
 )
 
 CSS = """

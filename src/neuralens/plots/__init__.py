@@ -17,6 +17,7 @@ from neuralens.plots.inside import (
     plot_nonlinearity,
     plot_pixel_values,
     plot_probabilities,
+    plot_training,
     plot_unit,
     plot_weight_image,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "plot_nonlinearity",
     "plot_pixel_values",
     "plot_probabilities",
+    "plot_training",
     "plot_unit",
     "plot_weight_image",
     "plot_shapes",

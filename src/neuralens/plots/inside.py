@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from neuralens.history import History
+from neuralens.plots.history import plot_history
 from neuralens.plots.style import COLORS, image_axes, new_axes, new_figure
 
 
@@ -247,4 +248,25 @@ def plot_nonlinearity(runs: Mapping[str, History], key: str = "test_accuracy") -
         bars.text(k, finals[name], f"{finals[name]:.1%}", ha="center", va="bottom")
     bars.set_ylim(0, 1.08)
     bars.set_title("final " + key.replace("_", " "))
+    return fig
+
+
+def plot_training(history: History, title: str = "") -> Figure:
+    """Loss (left) and accuracy (right) against the step, as a run logged them so far.
+
+    Accuracy shows the training batches' and, where evaluated, the held-out images'
+    (``eval_accuracy`` from torch training, ``test_accuracy`` from the NumPy engine).
+    """
+    fig = new_figure(figsize=(9.0, 3.2))
+    loss_ax, accuracy_ax = fig.subplots(1, 2)
+    if "loss" in history:
+        plot_history(history, ["loss"], ax=loss_ax)
+    loss_ax.set_title("loss")
+    shown = [key for key in ("accuracy", "eval_accuracy", "test_accuracy") if key in history]
+    if shown:
+        plot_history(history, shown, ax=accuracy_ax)
+        accuracy_ax.legend()
+    accuracy_ax.set_title("accuracy")
+    if title:
+        fig.suptitle(title)
     return fig

@@ -1,0 +1,50 @@
+"""Chapter 11 in a real browser: training streams live curves, Stop stops, the model is kept."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def updates_seen(page) -> int:
+    """The number in "update N" of the status line (0 before the first update)."""
+    found = re.search(r"update[s]? (\d+)", page.locator("#train-status").inner_text())
+    return int(found.group(1)) if found else 0
+
+
+def start_training(page, model: str, epochs: int, limit: int) -> None:
+    page.goto(page.explorer_url + "/train")
+    page.get_by_label(model).check()
+    page.get_by_label("epochs").last.fill(str(epochs))
+    page.locator("#train-limit input").fill(str(limit))
+    page.locator("#train-start").click()
+
+
+def test_short_run_streams_curves_then_the_model_serves_chapter_5(explorer):
+    start_training(explorer, "MLP (PyTorch)", epochs=1, limit=2000)
+    seen = set()
+    status = explorer.locator("#train-status")
+    while not status.inner_text().startswith("done"):
+        seen.add(updates_seen(explorer))
+        explorer.wait_for_timeout(100)
+        assert len(seen) < 1000, "training did not finish"
+    assert len(seen - {0}) >= 2 or updates_seen(explorer) >= 2
+    assert re.search(r"test accuracy \d+\.\d+%", status.inner_text())
+    explorer.locator("#train-confusion img").wait_for()
+    assert "checkpoints.load_model" in explorer.locator("#train-code").inner_text()
+    explorer.goto(explorer.explorer_url + "/pixels")
+    explorer.get_by_text("shipped MLP").first.wait_for()
+    explorer.get_by_label("yours (from chapter 11").check()
+    explorer.locator("#pixels-source").get_by_text("your MLP trained on mnist-mini").wait_for()
+
+
+def test_stop_ends_training_early(explorer):
+    start_training(explorer, "CNN (PyTorch)", epochs=20, limit=0)
+    explorer.wait_for_function("document.querySelector('#train-status').innerText"
+                               ".includes('update 1')", timeout=30_000)  # fmt: skip
+    explorer.locator("#train-stop").click()
+    explorer.locator("#train-status").get_by_text("stopped after").wait_for(timeout=30_000)
+    assert "test accuracy" in explorer.locator("#train-status").inner_text()

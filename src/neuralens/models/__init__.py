@@ -16,11 +16,13 @@ from torch import nn
 
 from neuralens.models.cnn import CNN, CNNConfig
 from neuralens.models.mlp import MLP, MLPConfig
+from neuralens.models.tabular import TabularConfig, TabularNet
 
 # name -> (module class, config class); checkpoints store the name and asdict(config)
 MODELS: dict[str, tuple[type[nn.Module], type]] = {
     "mlp": (MLP, MLPConfig),
     "cnn": (CNN, CNNConfig),
+    "tabular": (TabularNet, TabularConfig),
 }
 
 
@@ -70,6 +72,8 @@ __all__ = [
     "MODELS",
     "CNNConfig",
     "MLPConfig",
+    "TabularConfig",
+    "TabularNet",
     "build_model",
     "config_class",
     "make_config",

@@ -265,10 +265,13 @@ def train(
     )  # fmt: skip
     if resume and not classifier.weights_paths(out, model)[1].exists():
         typer.echo(f"nothing to resume in {out}: starting from scratch", err=True)
-    summary = classifier.train_and_save(
-        model, data, config, out_dir=None if dry_run else out,
-        train_limit=batch_size if dry_run else train_limit,
-    )  # fmt: skip
+    try:
+        summary = classifier.train_and_save(
+            model, data, config, out_dir=None if dry_run else out,
+            train_limit=batch_size if dry_run else train_limit,
+        )  # fmt: skip
+    finally:
+        training.close_distributed()
     if rank != 0:
         return
     if as_json:

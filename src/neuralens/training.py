@@ -118,8 +118,6 @@ class TrainConfig:
             raise ValueError(f"warmup_fraction must be in [0, 1), got {self.warmup_fraction}")
         if self.eval_every < 0 or self.log_every < 1 or self.eval_batch_size < 1:
             raise ValueError("eval_every must be >= 0, log_every and eval_batch_size >= 1")
-        if self.resume and not self.checkpoint_path:
-            raise ValueError("resume=True needs a checkpoint_path to resume from")
 
 
 @dataclass
@@ -185,12 +183,27 @@ class TensorData:
         X = X.unsqueeze(1) if X.ndim == 3 else X  # (N, H, W) -> (N, 1, H, W)
         return X.float().div_(255)
 
-    def batch(self, index: torch.Tensor, generator: torch.Generator | None = None) -> Batch:
-        """Training batch ``index``: sliced on the device, shifted when ``max_shift`` > 0."""
-        X = self.X[index]
+    def batch(
+        self,
+        index: torch.Tensor,
+        generator: torch.Generator | None = None,
+        part: slice | None = None,
+    ) -> Batch:
+        """Rows ``index[part]``, sliced on the device, shifted when ``max_shift`` > 0.
+
+        The shifts are drawn for the whole of ``index``, then cut to ``part``: each process
+        of a distributed run takes its part of the very batch a single process would see.
+        """
+        part = part or slice(None)
+        rows = index[part]
+        X = self.X[rows]
         if self.max_shift and generator is not None:
-            X = random_shift(X, self.max_shift, generator)
-        return self.prepare(X), None if self.y is None else self.y[index]
+            size = (2, len(index), 1)  # (dy, dx) per image of the whole batch
+            draws = torch.randint(
+                0, 2 * self.max_shift + 1, size, device=X.device, generator=generator
+            )
+            X = random_shift(X, self.max_shift, offsets=draws[:, part])
+        return self.prepare(X), None if self.y is None else self.y[rows]
 
     def eval_batches(self, batch_size: int):
         """The evaluation set in order, as ``(X, y)`` batches."""
@@ -201,10 +214,16 @@ class TensorData:
             yield self.prepare(self.X_eval[start : start + batch_size]), y
 
 
-def random_shift(X: torch.Tensor, max_shift: int, generator: torch.Generator) -> torch.Tensor:
+def random_shift(
+    X: torch.Tensor,
+    max_shift: int,
+    generator: torch.Generator | None = None,
+    offsets: torch.Tensor | None = None,
+) -> torch.Tensor:
     """Shift each image of (N, [C,] H, W) by its own random (dy, dx) in [-max_shift, max_shift].
 
-    Pixels shifted in are background (0). Runs on X's device with one gather.
+    Pixels shifted in are background (0). Runs on X's device with one gather. ``offsets``
+    (2, N, 1) in [0, 2 max_shift] gives the shifts (plus max_shift) instead of ``generator``.
 
     >>> X = torch.zeros(1, 3, 3, dtype=torch.uint8); X[0, 1, 1] = 255
     >>> int(random_shift(X, 1, torch.Generator().manual_seed(0)).sum()) in (0, 255)
@@ -214,7 +233,9 @@ def random_shift(X: torch.Tensor, max_shift: int, generator: torch.Generator) ->
     X = X.unsqueeze(1) if squeeze else X  # (N, C, H, W)
     N, _, H, W = X.shape
     padded = F.pad(X, (max_shift,) * 4)  # (N, C, H + 2s, W + 2s)
-    offsets = torch.randint(0, 2 * max_shift + 1, (2, N, 1), device=X.device, generator=generator)
+    if offsets is None:
+        size = (2, N, 1)
+        offsets = torch.randint(0, 2 * max_shift + 1, size, device=X.device, generator=generator)
     rows = offsets[0] + torch.arange(H, device=X.device)  # (N, H) rows to read
     cols = offsets[1] + torch.arange(W, device=X.device)  # (N, W) columns to read
     batch = torch.arange(N, device=X.device)[:, None, None]
@@ -288,6 +309,12 @@ def init_distributed(device: str = "auto") -> tuple[int, int]:
         torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
     torch.distributed.init_process_group("nccl" if use_gpu else "gloo")
     return distributed_world()
+
+
+def close_distributed() -> None:
+    """Leave the process group (end of a torchrun run); nothing to do without one."""
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()
 
 
 def distributed_world() -> tuple[int, int]:
@@ -420,6 +447,8 @@ def fit(
     (training seconds, evaluation excluded); after each evaluation the ``eval_*``
     numbers too. ``model`` ends on the training device, in eval mode.
     """
+    if config.resume and not config.checkpoint_path:
+        raise ValueError("resume=True needs a checkpoint_path to resume from")
     device = pick(config.device)
     if device.type == "cuda" and device.index is None:  # the GPU torchrun gave this rank
         device = torch.device("cuda", torch.cuda.current_device())
@@ -478,8 +507,8 @@ def fit(
             since = 0
             tick = time.perf_counter()
             for index in range(steps_per_epoch):
-                start = index * batch_size + rank * shard
-                batch = data.batch(order[start : start + shard], generator)
+                batch_rows = order[index * batch_size : (index + 1) * batch_size]
+                batch = data.batch(batch_rows, generator, slice(rank * shard, (rank + 1) * shard))
                 lr = learning_rate(run.step, total_steps, config)
                 for group in optimizer.param_groups:
                     group["lr"] = lr

@@ -1,0 +1,126 @@
+"""`neuralens train` / `neuralens eval`: JSON out, one-line errors (exit 2) that overwrite
+nothing, and an interrupted run that --resume finishes with the same weights."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from neuralens import checkpoints
+from neuralens.cli import app, main
+from neuralens.models import CNN, CNNConfig
+
+runner = CliRunner()
+TINY = ["--train-limit", "600", "--batch-size", "50", "--threads", "1"]
+
+
+def run_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    """The real entry point (ValueError -> one line, exit 2) in this process."""
+    monkeypatch.setattr(sys, "argv", ["neuralens", *args])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    captured = capsys.readouterr()
+    return stopped.value.code, captured.out, captured.err
+
+
+def test_dry_run_trains_one_step_and_writes_nothing(tmp_path):
+    result = runner.invoke(app, ["train", "cnn", "--dry-run", "--json", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["steps"] == 1 and 0 <= summary["test_accuracy"] <= 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_train_then_eval_json(tmp_path):
+    out = tmp_path / "run"
+    result = runner.invoke(
+        app, ["train", "mlp", "--epochs", "1", "--out", str(out), "--json", *TINY]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["steps"] == 12 and summary["weights"] == str(out / "mlp.safetensors")
+    result = runner.invoke(app, ["eval", "mlp", "--weights", summary["weights"], "--json"])
+    report = json.loads(result.output)
+    assert report["accuracy"] == pytest.approx(summary["test_accuracy"])
+    assert len(report["per_class_accuracy"]) == 10 and len(report["confusion_matrix"]) == 10
+    assert sum(map(sum, report["confusion_matrix"])) == report["num_examples"] == 2000
+    meta = checkpoints.load(out / "mlp.safetensors").metadata
+    assert (
+        meta["metrics"]["test_accuracy"] == summary["test_accuracy"]
+        and meta["data"] == "mnist-mini"
+    )
+
+
+@pytest.fixture
+def bad_files(tmp_path):
+    """A folder of files that are not the CNN's weights, each in its own way."""
+    cnn = checkpoints.save_model(tmp_path / "cnn.safetensors", CNN(CNNConfig()))
+    content = cnn.read_bytes()
+    (tmp_path / "truncated.safetensors").write_bytes(content[: len(content) // 2])
+    (tmp_path / "corrupt.safetensors").write_bytes(b"\x07" * 64)
+    torch.save({"weight": torch.zeros(3)}, tmp_path / "model.pt")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["eval", "mlp", "--weights", "{dir}/cnn.safetensors"], "holds weights for a 'cnn' model"),
+        (["eval", "cnn", "--weights", "{dir}/truncated.safetensors"], "truncated"),
+        (["eval", "cnn", "--weights", "{dir}/corrupt.safetensors"], "not a complete safetensors"),
+        (["eval", "cnn", "--weights", "{dir}/model.pt"], "pickle file"),
+        (["eval", "vgg"], "unknown model 'vgg'"),
+        (["eval", "cnn", "--data", "cifar"], "unknown dataset 'cifar'"),
+        (["train", "resnet", "--out", "{dir}"], "unknown model 'resnet'"),
+        (["train", "cnn", "--data", "imagenet", "--out", "{dir}"], "unknown dataset 'imagenet'"),
+        (["train", "cnn", "--epochs", "0", "--out", "{dir}"], "--epochs must be at least 1"),
+        (["train", "cnn", "--target-acc", "99", "--out", "{dir}"], "fraction"),
+        (["train", "cnn", "--resume", "--out", "{dir}/truncated"], "truncated"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_overwrites_nothing(
+    bad_files, monkeypatch, capsys, args, message
+):
+    (bad_files / "truncated").mkdir()  # a run folder whose training state got cut short
+    state = bad_files / "truncated" / "cnn.state.safetensors"
+    state.write_bytes((bad_files / "truncated.safetensors").read_bytes())
+    before = {path: path.read_bytes() for path in bad_files.rglob("*") if path.is_file()}
+    code, out, err = run_main(monkeypatch, capsys, *[a.format(dir=bad_files) for a in args])
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1 and message in err
+    after = {path: path.read_bytes() for path in bad_files.rglob("*") if path.is_file()}
+    assert after == before
+
+
+def test_interrupted_run_resumes_to_the_same_weights(tmp_path):
+    """SIGINT after the first epoch's checkpoint; --resume ends where an uninterrupted run does."""
+    command = [sys.executable, "-m", "neuralens", "train", "mlp", "--epochs", "8", "--json", *TINY]
+    reference = subprocess.run([*command, "--out", str(tmp_path / "a")], capture_output=True,
+                               text=True, timeout=120)  # fmt: skip
+    assert reference.returncode == 0, reference.stderr
+    out = tmp_path / "b"
+    process = subprocess.Popen([*command, "--out", str(out)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    state = out / "mlp.state.safetensors"
+    deadline = time.monotonic() + 60
+    while not state.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=60)
+    assert process.returncode == 130  # stopped by the interrupt, not finished
+    assert 1 <= checkpoints.load(state).metadata["epoch"] < 8  # whole, never half-written
+    resumed = subprocess.run([*command, "--out", str(out), "--resume"], capture_output=True,
+                             text=True, timeout=120)  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr
+    first = checkpoints.load(tmp_path / "a" / "mlp.safetensors").tensors
+    second = checkpoints.load(out / "mlp.safetensors").tensors
+    assert first.keys() == second.keys()
+    assert all(torch.equal(first[name], second[name]) for name in first)
+    assert json.loads(resumed.stdout)["steps"] == json.loads(reference.stdout)["steps"] == 96

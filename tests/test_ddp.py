@@ -1,0 +1,62 @@
+"""Several processes: 2 CPU ranks (gloo, DistributedDataParallel) match one process.
+
+Each rank takes its half of every global batch (and of its random shifts); DDP
+averages the two halves' gradients, which is the gradient of the whole batch, so
+the weights after training agree with a single-process run up to float rounding.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import torch
+import torch.multiprocessing as mp
+
+from neuralens.data import load_mnist
+from neuralens.device import seed_everything
+from neuralens.models import MLP, MLPConfig
+from neuralens.training import TensorData, TrainConfig, classification_loss, fit, init_distributed
+
+WORLD = 2
+
+
+def train_small() -> tuple[MLP, float]:
+    """The run both sides do: an MLP on 1,024 digits, global batch 64, 1-pixel shifts."""
+    X, y = load_mnist("train")
+    X_test, y_test = load_mnist("test")
+    data = TensorData.from_arrays(X[:1024], y[:1024], X_test[:500], y_test[:500], max_shift=1)
+    seed_everything(0)
+    model = MLP(MLPConfig(hidden_sizes=(32,)))
+    config = TrainConfig(num_epochs=2, batch_size=64, device="cpu", progress=False)
+    history = fit(model, classification_loss, data, config)
+    return model, history.last("eval_accuracy")
+
+
+def _rank(rank: int, port: int, out: str) -> None:
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank),
+                      WORLD_SIZE=str(WORLD), LOCAL_RANK=str(rank))  # fmt: skip
+    torch.set_num_threads(1)
+    assert init_distributed("cpu") == (rank, WORLD)
+    try:
+        model, accuracy = train_small()
+        if rank == 0:
+            torch.save({"weights": model.state_dict(), "accuracy": accuracy}, out)
+    finally:
+        torch.distributed.destroy_process_group()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_two_gloo_ranks_match_one_process(tmp_path):
+    out = tmp_path / "rank0.pt"
+    mp.spawn(_rank, args=(free_port(), str(out)), nprocs=WORLD, join=True)
+    distributed = torch.load(out, weights_only=True)
+    single, accuracy = train_small()
+    for name, value in single.state_dict().items():
+        torch.testing.assert_close(distributed["weights"][name], value, atol=2e-4, rtol=1e-3)
+    assert abs(distributed["accuracy"] - accuracy) <= 0.004  # at most 2 of 500 test digits

@@ -88,6 +88,12 @@ def accuracy(model: TabularNet, X: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(predicted == y))
 
 
+def build_network(config: GradeConfig, num_grades: int) -> TabularNet:
+    """The untrained network ``config`` describes, its initial weights seeded."""
+    seed_everything(config.seed)
+    return TabularNet(TabularConfig(len(config.features), num_grades, config.hidden_size))
+
+
 def train_grades(
     config: GradeConfig | None = None,
     on_step: Callable[[dict[str, float]], object] | None = None,
@@ -95,8 +101,7 @@ def train_grades(
     """Train the network ``config`` describes by full-batch gradient descent (``fit``)."""
     config = config or GradeConfig()
     data = grade_data(config.features, config.test_fraction, config.seed)
-    seed_everything(config.seed)  # before building: the initial weights are seeded
-    model = TabularNet(TabularConfig(len(data.features), len(data.grades), config.hidden_size))
+    model = build_network(config, len(data.grades))
     tensors = TensorData.from_arrays(data.X_train, data.y_train, data.X_test, data.y_test)
     train = TrainConfig(num_epochs=config.num_steps, batch_size=None, lr=config.lr,
                         optimizer="sgd", momentum=0.0, schedule="constant", seed=config.seed,
@@ -107,8 +112,9 @@ def train_grades(
                     accuracy(model, data.X_test, data.y_test), data)  # fmt: skip
 
 
-def term(weight: float, name: str) -> str:
-    return f"{'-' if weight < 0 else '+'} {abs(weight):.2f}·{name}"
+def term(weight: float, name: str = "") -> str:
+    """A signed term of a sum: ``+ 0.31·alcohol``, or the bias ``- 1.85`` without a name."""
+    return f"{'-' if weight < 0 else '+'} {abs(weight):.2f}" + (f"·{name}" if name else "")
 
 
 def equation_text(model: TabularNet, features: Sequence[str], grades: Sequence[int]) -> str:
@@ -121,7 +127,7 @@ def equation_text(model: TabularNet, features: Sequence[str], grades: Sequence[i
         for j in range(min(2, first.out_features)):
             w, b = first.weight[j].tolist(), first.bias[j].item()
             weighted = " ".join(term(v, n) for v, n in zip(w, features, strict=True))
-            lines.append(f"  h_{j + 1} = ReLU({weighted} {term(b, '1')})")
+            lines.append(f"  h_{j + 1} = ReLU({weighted} {term(b)})")
         inputs = [f"h_{j + 1}" for j in range(first.out_features)]
     else:
         inputs = list(features)
@@ -130,6 +136,6 @@ def equation_text(model: TabularNet, features: Sequence[str], grades: Sequence[i
         w, b = last.weight[g].tolist(), last.bias[g].item()
         shown = " ".join(term(v, n) for v, n in list(zip(w, inputs, strict=True))[:4])
         more = " + ..." if len(inputs) > 4 else ""
-        lines.append(f"z_{grade} = {shown}{more} {term(b, '1')}")
+        lines.append(f"z_{grade} = {shown}{more} {term(b)}")
     lines.append("P(grade g) = softmax(z)_g = exp(z_g) / sum_k exp(z_k)")
     return "\n".join(lines)

@@ -17,6 +17,7 @@ CHAPTER_MODULES = (
     "neuralens.explorer.data_page",
     "neuralens.explorer.line_page",
     "neuralens.explorer.descent_page",
+    "neuralens.explorer.network_page",
     "neuralens.explorer.pixels",
     "neuralens.explorer.train_own",
 )

@@ -35,7 +35,7 @@ from neuralens.plots.linear import (
     plot_learning_rates,
     plot_line_fit,
 )
-from neuralens.plots.network import plot_network
+from neuralens.plots.network import plot_grade_training, plot_network
 from neuralens.plots.style import COLORS, Axes, Figure, new_axes, new_figure
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "plot_feature_maps",
     "plot_filters",
     "plot_flattened",
+    "plot_grade_training",
     "plot_history",
     "plot_landscape_contour",
     "plot_landscape_surface",

@@ -6,13 +6,15 @@ of y_j = sum_i w_ij x_i + b_j; its width shows |w_ij|, its colour the sign.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
 
-from neuralens.plots.style import COLORS, image_axes, new_axes
+from neuralens.history import History
+from neuralens.plots.style import COLORS, image_axes, new_axes, new_figure
 
 MAX_EDGE_WIDTH = 4.0
 
@@ -59,3 +61,16 @@ def plot_network(
     ax.set_frame_on(False)
     ax.set_title("red: positive weight, blue: negative; width = |w|", fontsize=9)
     return ax
+
+
+def plot_grade_training(histories: Mapping[str, History]) -> Figure:
+    """Training loss and test accuracy per gradient-descent step, one line per network."""
+    fig = new_figure(figsize=(9.0, 3.2))
+    loss_ax, accuracy_ax = fig.subplots(1, 2)
+    for label, history in histories.items():
+        loss_ax.plot(history["step"], history["loss"], label=label)
+        accuracy_ax.plot(history["step"], history["eval_accuracy"], label=label)
+    loss_ax.set(xlabel="step", ylabel="cross-entropy (train)")
+    accuracy_ax.set(xlabel="step", ylabel="test accuracy")
+    loss_ax.legend(fontsize=8)
+    return fig

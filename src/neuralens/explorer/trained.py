@@ -85,11 +85,14 @@ def trained(info: dict | None) -> ChosenModel | None:
 
 def choose(kind: str, choice: str, info: dict | None) -> ChosenModel:
     """The learner's model when chosen and available and of ``kind``, else the shipped one."""
-    if choice == TRAINED_CHOICE:
-        mine = trained(info)
-        if mine is not None and checkpoints.model_metadata(mine.model)["model"] == kind:
-            return mine
-    return shipped(kind)
+    if choice != TRAINED_CHOICE:
+        return shipped(kind)
+    mine = trained(info)
+    if mine is not None and checkpoints.model_metadata(mine.model)["model"] == kind:
+        return mine
+    fallback = shipped(kind)
+    note = f" (this browser holds no {kind.upper()} of yours yet: train one in chapter 11)"
+    return ChosenModel(fallback.model, fallback.classes, fallback.source + note)
 
 
 def model_choice(kind: str) -> gr.Radio:

@@ -1,0 +1,24 @@
+"""The weighted sum the pixels page writes out is the number the model computes."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from neuralens.checkpoints import load_shipped
+from neuralens.data import load_mnist
+from neuralens.explorer.pixels import weighted_sum_text
+from neuralens.models.inspect import hidden_unit, stage_outputs
+
+
+def test_written_sum_matches_the_hidden_unit():
+    mlp = load_shipped("mlp")
+    digit = load_mnist("test")[0][3]
+    weights, bias = hidden_unit(mlp, 5)
+    text = weighted_sum_text(weights, digit / 255.0, bias, 5)
+    z = float(re.search(r"= (-?\d+\.\d+);", text).group(1))
+    assert np.isclose(z, dict(stage_outputs(mlp, digit))["hidden1"][5], atol=1e-3)
+    assert text.count("(row ") == 6  # the six largest terms, each with its pixel
+    empty = weighted_sum_text(weights, np.zeros((28, 28)), bias, 5)
+    assert "(row " not in empty and f"= {bias:.3f};" in empty

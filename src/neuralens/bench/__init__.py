@@ -11,9 +11,11 @@ import importlib
 
 # name -> ("module:function", one-line summary); modules are imported only when run
 BENCHMARKS: dict[str, tuple[str, str]] = {
+    "conv": ("neuralens.bench.conv:run", "engine conv2d forward+backward vs torch (goal <= 2x)"),
     "landscape": ("neuralens.bench.landscape:run", "256x256 wine loss landscape vs a Python loop"),
     "shapes": ("neuralens.bench.shapes:run", "images/s of make_shapes at 64x64 on one core"),
     "startup": ("neuralens.bench.startup:run", "seconds until the explorer answers (goal < 5 s)"),
+    "train": ("neuralens.bench.train:run", "seconds to 99 % MNIST: our CNN vs the PyTorch example"),
 }
 
 

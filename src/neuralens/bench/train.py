@@ -1,0 +1,210 @@
+"""Time to 99 % MNIST test accuracy: our CNN recipe vs the well-known PyTorch MNIST example.
+
+Ours: the shipped CNN's recipe on a one-epoch schedule (``classifier.recipe("cnn")``,
+data as one uint8 tensor, batches sliced and shifted in place), evaluated every
+eighth of an epoch; the time is training time up to the first evaluation at or
+above the target (evaluation itself excluded).
+
+Baseline: pytorch/examples ``mnist/main.py`` re-implemented without torchvision:
+conv 32 -> conv 64 -> max-pool -> dropout 0.25 -> fc 9216x128 -> dropout 0.5 -> fc 10,
+Adadelta lr 1.0 with StepLR gamma 0.7, batch 64, a standard ``DataLoader`` over a
+``Dataset`` that turns each image into a PIL image, then a normalised tensor (as
+``ToTensor`` + ``Normalize`` do); it evaluates at the end of every epoch, so its time
+to target is the sum of its epoch times until an epoch ends at or above the target.
+With ``baseline_batches`` set it trains only that many batches per epoch and
+extrapolates (time per batch x batches per epoch), which the result says.
+
+FLOPs count the convolutions and matrix products of forward + backward
+(``torch.utils.flop_counter``); the compute floor is FLOPs to target divided by the
+machine's measured float32 matmul FLOP/s.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, replace
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import DataLoader, Dataset
+from torch.utils.flop_counter import FlopCounterMode
+
+from neuralens.classifier import image_data, load_images, recipe, train_classifier
+from neuralens.device import seed_everything
+from neuralens.models import build_model
+
+MNIST_MEAN, MNIST_STD = 0.1307, 0.3081  # the example's Normalize((0.1307,), (0.3081,))
+
+
+class ExampleNet(nn.Module):
+    """The network of pytorch/examples mnist/main.py, layer for layer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, 1)  # (N, 1, 28, 28) -> (N, 32, 26, 26)
+        self.conv2 = nn.Conv2d(32, 64, 3, 1)  # -> (N, 64, 24, 24), pooled to (N, 64, 12, 12)
+        self.dropout1 = nn.Dropout(0.25)
+        self.dropout2 = nn.Dropout(0.5)
+        self.fc1 = nn.Linear(64 * 12 * 12, 128)  # 9216 = 64 maps x 12 x 12
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.relu(self.conv2(F.relu(self.conv1(x))))
+        x = self.dropout1(F.max_pool2d(x, 2)).flatten(1)
+        x = self.dropout2(F.relu(self.fc1(x)))
+        return F.log_softmax(self.fc2(x), dim=1)
+
+
+class PILDigits(Dataset):
+    """Per-image PIL -> tensor -> normalise, as torchvision's MNIST + ToTensor + Normalize."""
+
+    def __init__(self, images: np.ndarray, labels: np.ndarray) -> None:
+        self.images, self.labels = images, labels
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
+        from PIL import Image
+
+        picture = Image.fromarray(self.images[index], mode="L")
+        tensor = torch.from_numpy(np.array(picture, dtype=np.float32) / 255)[None]
+        return (tensor - MNIST_MEAN) / MNIST_STD, int(self.labels[index])
+
+
+def training_flops(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, loss) -> float:
+    """FLOPs per image of forward + backward over a batch (convolutions and matmuls)."""
+    with FlopCounterMode(display=False) as counter:
+        loss(model(images), labels).backward()
+    model.zero_grad(set_to_none=True)
+    return counter.get_total_flops() / len(images)
+
+
+def matmul_flops_per_s(size: int = 1024, repeats: int = 10) -> float:
+    """The best float32 matmul throughput of this machine: 2 n^3 FLOPs per product."""
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    for _ in range(3):
+        a @ b
+    best = min(_timed(lambda: a @ b) for _ in range(repeats))
+    return 2 * size**3 / best
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def run_ours(data_name: str, target: float, train_limit: int | None, evals_per_epoch: int) -> dict:
+    """Our CNN recipe on a one-epoch schedule, stopping at the first evaluation >= target."""
+    cnn = recipe("cnn")
+    data = image_data(data_name, "cpu", cnn.max_shift, train_limit)
+    steps_per_epoch = len(data) // cnn.train.batch_size
+    train = replace(cnn.train, num_epochs=1, device="cpu", progress=False, target=target,
+                    eval_every=max(steps_per_epoch // evals_per_epoch, 1))  # fmt: skip
+    start = time.perf_counter()
+    model, history = train_classifier("cnn", data, train)
+    wall = time.perf_counter() - start
+    rows = [row for row in history if "eval_accuracy" in row]
+    hit = next((row for row in rows if row["eval_accuracy"] >= target), None)
+    probe = build_model("cnn", cnn.model_config)
+    sample, labels = data.batch(torch.arange(cnn.train.batch_size))
+    flops_per_image = training_flops(probe, sample, labels, F.cross_entropy)
+    last = hit or rows[-1]
+    images_seen = last["step"] * cnn.train.batch_size
+    return {
+        "model": "cnn", "config": asdict(cnn.model_config), "batch_size": cnn.train.batch_size,
+        "lr": cnn.train.lr, "max_shift": cnn.max_shift, "reached": hit is not None,
+        "time_to_target_s": hit["train_time"] if hit else None,
+        "epochs_to_target": hit["epoch"] if hit else None,
+        "test_accuracy_at_stop": last["eval_accuracy"], "steps": int(last["step"]),
+        "wall_s_including_eval_and_loading": wall,
+        "flops_per_epoch": flops_per_image * steps_per_epoch * cnn.train.batch_size,
+        "flops_to_target": flops_per_image * images_seen,
+        "achieved_flops_per_s": flops_per_image * images_seen / last["train_time"],
+    }  # fmt: skip
+
+
+def run_baseline(
+    data_name: str, target: float, max_epochs: int, train_limit: int | None, batches: int | None
+) -> dict:
+    """The PyTorch example's recipe, epoch by epoch, until an epoch ends at >= target."""
+    X, y = load_images(data_name, "train")
+    X, y = X[:train_limit], y[:train_limit]
+    X_test, y_test = load_images(data_name, "test")
+    seed_everything(1)  # the example's default seed
+    model = ExampleNet()
+    optimizer = torch.optim.Adadelta(model.parameters(), lr=1.0)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7)
+    loader = DataLoader(PILDigits(X, y), batch_size=64, shuffle=True)
+    test_loader = DataLoader(PILDigits(X_test, y_test), batch_size=1000)
+    batches_per_epoch = len(loader)
+    flops_per_image = training_flops(model, *next(iter(loader)), F.nll_loss)
+    epoch_times, accuracies = [], []
+    for _ in range(max_epochs):
+        model.train()
+        start = time.perf_counter()
+        for number, (images, labels) in enumerate(loader, start=1):
+            optimizer.zero_grad()
+            F.nll_loss(model(images), labels).backward()
+            optimizer.step()
+            if batches is not None and number >= batches:
+                break
+        seconds = time.perf_counter() - start
+        epoch_times.append(seconds * batches_per_epoch / number)  # extrapolated when capped
+        scheduler.step()
+        accuracies.append(_test_accuracy(model, test_loader))
+        if accuracies[-1] >= target:
+            break
+    reached = accuracies[-1] >= target
+    return {
+        "recipe": "pytorch/examples mnist: 2 conv + 2 fc with dropout, Adadelta lr 1.0, "
+                  "StepLR 0.7, batch 64, DataLoader + PIL per image",
+        "how": ("measured: full epochs" if batches is None else
+                f"extrapolated: {batches} batches per epoch timed, x {batches_per_epoch} batches"),
+        "reached": reached, "epochs_to_target": len(accuracies) if reached else None,
+        "time_to_target_s": sum(epoch_times) if reached else None,
+        "time_spent_s": sum(epoch_times), "epoch_times_s": epoch_times,
+        "test_accuracy_per_epoch": accuracies,
+        "flops_per_epoch": flops_per_image * len(X),
+        "achieved_flops_per_s": flops_per_image * len(X) / float(np.mean(epoch_times)),
+    }  # fmt: skip
+
+
+@torch.no_grad()
+def _test_accuracy(model: nn.Module, loader: DataLoader) -> float:
+    model.eval()
+    right = sum(int((model(X).argmax(1) == y).sum()) for X, y in loader)
+    return right / len(loader.dataset)
+
+
+def run(
+    data: str = "mnist",
+    target: float = 0.99,
+    threads: int | None = None,
+    baseline_max_epochs: int = 3,
+    baseline_batches: int | None = None,
+    train_limit: int | None = None,
+    evals_per_epoch: int = 8,
+    matmul_size: int = 1024,
+) -> dict:
+    """Both recipes on ``data``, side by side, with FLOPs and the compute floor."""
+    if threads:
+        torch.set_num_threads(threads)
+    matmul = matmul_flops_per_s(matmul_size)
+    ours = run_ours(data, target, train_limit, evals_per_epoch)
+    baseline = run_baseline(data, target, baseline_max_epochs, train_limit, baseline_batches)
+    floor = ours["flops_to_target"] / matmul
+    ours_time = ours["time_to_target_s"]
+    base_time = baseline["time_to_target_s"] or baseline["time_spent_s"]
+    return {
+        "data": data, "target": target, "threads": torch.get_num_threads(),
+        "ours": ours, "baseline": baseline,
+        "speedup": base_time / ours_time if ours_time else None,
+        "speedup_is_lower_bound": not baseline["reached"],
+        "matmul_flops_per_s": matmul,
+        "compute_floor_s": floor,
+        "ours_over_floor": ours_time / floor if ours_time else None,
+    }  # fmt: skip

@@ -6,6 +6,7 @@ import gradio as gr
 import numpy as np
 
 from neuralens import data, plots
+from neuralens.classifier import recipe
 from neuralens.data.preprocess import MNIST_SIZE
 from neuralens.explorer import trained
 from neuralens.explorer.chapter import Chapter
@@ -122,7 +123,8 @@ def build() -> None:
         "## One hidden unit\nEach unit of the first hidden layer has one weight per "
         "pixel: shown as a 28 x 28 image, it is the pattern the unit looks for."
     )
-    unit = gr.Slider(0, 127, value=0, step=1, label="hidden unit")
+    num_units = recipe("mlp").model_config.hidden_sizes[0]  # the shipped MLP's first layer
+    unit = gr.Slider(0, num_units - 1, value=0, step=1, label="hidden unit")
     with gr.Row():
         unit_figure = figure_image("weights, input, weight x input", elem_id="pixels-unit")
         unit_sum = gr.Markdown(elem_id="pixels-sum")

@@ -45,7 +45,7 @@ def test_own_csv_raw_descent_and_out_writes_every_figure(tmp_path):
     pngs = sorted(out.glob("*.png"))
     assert {p.stem for p in pngs} == {"line", "errors", "landscape_3d", "landscape_contour",
                                       "descent_raw_vs_standardized", "loss_per_step",
-                                      "learning_rates"}  # fmt: skip
+                                      "learning_rates", "network"}  # fmt: skip
     for png in pngs:
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
     assert (out / "descent.gif").read_bytes()[:6] == b"GIF89a"

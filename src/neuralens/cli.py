@@ -134,7 +134,9 @@ def line(
     x: Annotated[str, typer.Option("--x", help="Column of the feature x.")] = "density",
     y: Annotated[str, typer.Option("--y", help="Column of the target y.")] = "fixed acidity",
     as_json: JsonFlag = False,
-    out: Annotated[Path | None, typer.Option(help="Folder to write every figure to (PNG).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for every figure (PNG, descent GIF, grade network).")
+    ] = None,
     lr: Annotated[float, typer.Option(help="Learning rate of gradient descent.")] = 0.1,
     steps: Annotated[int, typer.Option(help="Most gradient-descent steps.")] = 1000,
     standardize: Annotated[
@@ -158,6 +160,12 @@ def line(
         sweep = linear.learning_rate_sweep(linear.Standardizer.fit(study.x).transform(study.x),
                                            study.y, config)  # fmt: skip
         figures = plots.line_figures(study, comparison, sweep, labels=(x, y))
+        from neuralens.network_equation import train_grades
+
+        grades = train_grades()  # the chapter's last figure: a softmax layer on wine grades
+        names = [f"grade {g}" for g in grades.data.grades]
+        network = plots.plot_network(grades.model.weight_matrices(), grades.data.features, names)
+        figures["network"] = network.figure
         summary["figures"] = [str(plots.save(fig, out / f"{name}.png"))
                               for name, fig in figures.items()]  # fmt: skip
         land, result = comparison["standardized"]

@@ -21,12 +21,6 @@ from neuralens.linear import (
 from neuralens.linear.autograd import autograd_trajectory
 
 
-@pytest.fixture(scope="module")
-def wine():
-    frame = load_wine("red")
-    return frame["density"].to_numpy(), frame["fixed acidity"].to_numpy()
-
-
 def test_standardised_descent_reaches_the_closed_form_far_sooner_than_raw(wine):
     x, y = wine
     target = fit_line(x, y).mse

@@ -6,15 +6,8 @@ import numpy as np
 import pytest
 
 from neuralens.bench.landscape import python_loop_landscape
-from neuralens.data import load_wine
 from neuralens.linear import Standardizer, default_ranges, fit_line, loss_landscape
 from neuralens.linear.landscape import broadcast_grid
-
-
-@pytest.fixture(scope="module")
-def wine():
-    frame = load_wine("red")
-    return frame["density"].to_numpy(), frame["fixed acidity"].to_numpy()
 
 
 def test_vectorised_grid_equals_a_python_loop_over_cells(wine):

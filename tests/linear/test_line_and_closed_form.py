@@ -21,12 +21,6 @@ from neuralens.linear import (
 )
 
 
-@pytest.fixture(scope="module")
-def wine():
-    frame = load_wine("red")
-    return frame["density"].to_numpy(), frame["fixed acidity"].to_numpy()
-
-
 def test_importing_linear_loads_neither_torch_nor_matplotlib():
     code = ("import sys, neuralens.linear; "
             "print(sorted(m for m in ('torch', 'matplotlib') if m in sys.modules))")  # fmt: skip

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
+from pathlib import Path
 
 import pytest
+from PIL import Image
+
+from neuralens.data import load_mnist
 
 pytestmark = pytest.mark.browser
 
@@ -48,3 +54,36 @@ def test_stop_ends_training_early(explorer):
     explorer.locator("#train-stop").click()
     explorer.locator("#train-status").get_by_text("stopped after").wait_for(timeout=30_000)
     assert "test accuracy" in explorer.locator("#train-status").inner_text()
+
+
+def upload_zip(page, archive: Path) -> None:
+    page.goto(page.explorer_url + "/train")
+    page.locator("#train-data input").click()
+    page.get_by_role("option", name="your images").click()
+    page.locator("#train-upload input[type=file]").set_input_files(str(archive))
+    page.locator("#train-upload").get_by_text(archive.name).wait_for()
+
+
+def test_own_images_from_a_zip_train_and_name_their_classes(explorer, tmp_path):
+    images, labels = load_mnist("train")
+    archive = tmp_path / "zeros_and_ones.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for name, digit in (("zero", 0), ("one", 1)):
+            for k, image in enumerate(images[labels == digit][:30]):
+                buffer = io.BytesIO()
+                Image.fromarray(image).save(buffer, format="PNG")
+                bundle.writestr(f"{name}/{k}.png", buffer.getvalue())
+    upload_zip(explorer, archive)
+    explorer.get_by_label("MLP (PyTorch)").check()
+    explorer.locator("#train-start").click()
+    explorer.locator("#train-status").get_by_text("done after").wait_for(timeout=30_000)
+    assert "12 test images of one, zero" in explorer.locator("#train-status").inner_text()
+    explorer.locator("#train-confusion img").wait_for()
+
+
+def test_a_broken_zip_is_reported_on_the_page(explorer, tmp_path):
+    broken = tmp_path / "pets.zip"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    upload_zip(explorer, broken)
+    explorer.locator("#train-start").click()
+    explorer.get_by_text("not a readable zip file").first.wait_for()

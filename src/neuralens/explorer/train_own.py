@@ -150,7 +150,8 @@ def train(label, source, upload, epochs, lr, limit):
     report, images, classes, history, archive, info, code = finished
     status = (
         f"{'stopped' if stop.requested else 'done'} after {updates} updates: "
-        f"test accuracy {report.accuracy:.2%}"
+        f"test accuracy {report.accuracy:.2%} on {len(report.labels)} test images of "
+        f"{', '.join(classes)}"
     )
     if archive is None:
         status += " (NumPy-engine models stay in this chapter; train a PyTorch one to keep it)"
@@ -180,11 +181,12 @@ def build() -> None:
         with gr.Column():
             model = gr.Radio(list(MODELS), value="CNN (PyTorch)", label="model")
             datasets = [*own_model.available_datasets(), own_model.FOLDER]
-            source = gr.Dropdown(datasets, value="mnist-mini", label="data")
+            source = gr.Dropdown(datasets, value="mnist-mini", label="data", elem_id="train-data")
             upload = gr.File(
                 label=f"{own_model.FOLDER}: a .zip with one folder per class",
                 file_types=[".zip"],
                 type="filepath",
+                elem_id="train-upload",
             )
         with gr.Column():
             epochs = gr.Slider(1, 20, value=2, step=1, label="epochs")

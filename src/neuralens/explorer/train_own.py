@@ -30,6 +30,7 @@ MODELS = {
     "CNN (NumPy engine, from scratch)": "engine-cnn",
 }
 BATCH_SIZE = 128
+ENGINE_BATCH_SIZE = 64  # the NumPy engine's good default
 CURVE_UPDATES = 30  # the curves redraw about this often per run...
 MAX_LOG_EVERY = 10  # ...but at least every 10 steps, so Stop acts quickly
 
@@ -61,17 +62,11 @@ def engine_work(name: str, source: str, epochs: int, lr: float, limit: int | Non
         raise gr.Error("The NumPy engine trains on the bundled mnist-mini only (NumPy is slow).")
 
     def work(hook):
-        return train_engine(
-            name,
-            epochs,
-            lr,
-            64,
-            0,
-            limit,
-            on_epoch=hook,
-            on_step=hook,
-            should_stop=lambda: bool(stop),
-        )
+        def on_epoch(row: dict[str, float]) -> None:  # the step rows already carry the loss
+            hook({key: row[key] for key in ("step", "epoch", "test_accuracy") if key in row})
+
+        return train_engine(name, epochs, lr, ENGINE_BATCH_SIZE, 0, limit, on_epoch=on_epoch,
+                            on_step=hook, should_stop=lambda: bool(stop))  # fmt: skip
 
     return work
 
@@ -94,14 +89,15 @@ def finish_torch(result) -> tuple:
     archive = own_model.save_for_reuse(folder, model, data, history, report.accuracy)
     info = {"run": run, "model": checkpoints.model_metadata(model)["model"]}
     code = own_model.USAGE.format(weights="model.safetensors", num_classes=len(data.classes))
-    return report, data.data.X_eval.cpu().numpy(), data.classes, history, archive, info, code
+    return report, data.data.X_eval.cpu().numpy(), data.classes, archive, info, code
 
 
 def finish_engine(run) -> tuple:
     """Report on the mini test split; engine models have no checkpoint format to download."""
     images, _ = load_mnist("test", "mini")
     report = own_model.engine_report(run.model)
-    return report, images, DIGIT_CLASSES, run.history, None, gr.skip(), ""
+    code = "# NumPy-engine models live in this page only; train a PyTorch model to keep one."
+    return report, images, DIGIT_CLASSES, None, gr.skip(), code
 
 
 def report_figures(report: own_model.HeldOutReport, images: np.ndarray, classes) -> tuple:
@@ -147,7 +143,7 @@ def train(label, source, upload, epochs, lr, limit):
                 finished = finish_engine(value) if is_engine else finish_torch(value)
     except ValueError as error:  # bad data (a broken zip, one class...): say so on the page
         raise gr.Error(str(error)) from None
-    report, images, classes, history, archive, info, code = finished
+    report, images, classes, archive, info, code = finished
     status = (
         f"{'stopped' if stop.requested else 'done'} after {updates} updates: "
         f"test accuracy {report.accuracy:.2%} on {len(report.labels)} test images of "

@@ -202,7 +202,7 @@ def test_layers_mirror_torch_nn_shapes_and_outputs():
 def test_im2col_rows_are_the_filter_regions():
     x = np.arange(2 * 3 * 4 * 5, dtype=float).reshape(2, 3, 4, 5)
     cols = convolution.im2col(x, 2, 3, stride=1, padding=0)
-    # row of image 1, position (2, 1): the 3 channels' 2x3 regions, flattened in order
+    # column of image 1, position (2, 1): the 3 channels' 2x3 regions, flattened in order
     out_h, out_w = 3, 3
-    np.testing.assert_array_equal(cols[1 * out_h * out_w + 2 * out_w + 1],
+    np.testing.assert_array_equal(cols[:, 1 * out_h * out_w + 2 * out_w + 1],
                                   x[1, :, 2:4, 1:4].ravel())  # fmt: skip

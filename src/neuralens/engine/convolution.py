@@ -4,7 +4,7 @@ Two implementations of the same arithmetic side by side:
 
 * ``conv2d_naive`` reads like the lecture's picture: for every filter position,
   take the region under the filter, multiply element by element, sum, add the bias.
-* ``conv2d`` does all positions at once: every region becomes a row of a matrix
+* ``conv2d`` does all positions at once: every region becomes a column of a matrix
   (*im2col*, with NumPy's sliding windows), then one matrix product with the
   filters. Its backward pass is vectorised too.
 
@@ -81,39 +81,39 @@ def conv2d_naive(
 
 
 def im2col(x: np.ndarray, kh: int, kw: int, stride: int, padding: int) -> np.ndarray:
-    """Every filter-sized region as one row: (N, C, H, W) -> (N * H_out * W_out, C * kh * kw).
+    """Every filter-sized region as one column: (N, C, H, W) -> (C * kh * kw, N * H_out * W_out).
 
-    >>> im2col(np.arange(9.0).reshape(1, 1, 3, 3), 2, 2, 1, 0).tolist()[0]  # top-left region
+    >>> im2col(np.arange(9.0).reshape(1, 1, 3, 3), 2, 2, 1, 0)[:, 0].tolist()  # top-left region
     [0.0, 1.0, 3.0, 4.0]
     """
     windows = sliding_window_view(pad(x, padding), (kh, kw), axis=(2, 3))
     windows = windows[:, :, ::stride, ::stride]  # (N, C, H_out, W_out, kh, kw), a view
     num_images, channels, out_h, out_w = windows.shape[:4]
-    # (N, H_out, W_out, C, kh, kw): one row per position, the copy happens here
-    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(
-        num_images * out_h * out_w, channels * kh * kw
+    # (C, kh, kw, N, H_out, W_out): the copy happens here, W_out innermost so whole rows
+    # of pixels move at once
+    return windows.transpose(1, 4, 5, 0, 2, 3).reshape(
+        channels * kh * kw, num_images * out_h * out_w
     )
 
 
 def col2im(
     grad_cols: np.ndarray, x_shape: tuple[int, ...], kh: int, kw: int, stride: int, padding: int
 ) -> np.ndarray:
-    """The adjoint of ``im2col``: add each row's values back onto the pixels it came from."""
+    """The adjoint of ``im2col``: add each column's values back onto the pixels it came from."""
     num_images, channels, height, width = x_shape
     out_h, out_w = output_size(height, kh, stride, padding), output_size(width, kw, stride, padding)
-    # (kh, kw, N, C, H_out, W_out): each filter offset's contribution is one strided slab
-    slabs = grad_cols.reshape(num_images, out_h, out_w, channels, kh, kw).transpose(
-        4, 5, 0, 3, 1, 2
-    )
+    # (C, kh, kw, N, H_out, W_out): each filter offset's contribution is one strided slab
+    slabs = grad_cols.reshape(channels, kh, kw, num_images, out_h, out_w)
     grad_x = np.zeros(
-        (num_images, channels, height + 2 * padding, width + 2 * padding), dtype=grad_cols.dtype
+        (channels, num_images, height + 2 * padding, width + 2 * padding), dtype=grad_cols.dtype
     )
     for i in range(kh):
         for j in range(kw):
             rows = slice(i, i + stride * (out_h - 1) + 1, stride)
             cols = slice(j, j + stride * (out_w - 1) + 1, stride)
-            grad_x[:, :, rows, cols] += slabs[i, j]
-    return grad_x[:, :, padding : padding + height, padding : padding + width]
+            grad_x[:, :, rows, cols] += slabs[:, i, j]
+    grad_x = grad_x[:, :, padding : padding + height, padding : padding + width]
+    return np.ascontiguousarray(grad_x.transpose(1, 0, 2, 3))  # (C, N, H, W) -> (N, C, H, W)
 
 
 def conv2d_forward(
@@ -124,12 +124,12 @@ def conv2d_forward(
     num_images, _, height, width = x.shape
     num_filters, _, kh, kw = w.shape
     out_h, out_w = output_size(height, kh, stride, padding), output_size(width, kw, stride, padding)
-    cols = im2col(x, kh, kw, stride, padding)  # (N * H_out * W_out, C * kh * kw)
-    y = cols @ w.reshape(num_filters, -1).T  # every position times every filter at once
+    cols = im2col(x, kh, kw, stride, padding)  # (C * kh * kw, N * H_out * W_out)
+    y = w.reshape(num_filters, -1) @ cols  # every filter times every region at once
     if b is not None:
-        y += b
-    # (N * H_out * W_out, K) -> (N, K, H_out, W_out)
-    y = y.reshape(num_images, out_h, out_w, num_filters).transpose(0, 3, 1, 2)
+        y += b[:, None]
+    # (K, N * H_out * W_out) -> (N, K, H_out, W_out)
+    y = y.reshape(num_filters, num_images, out_h, out_w).transpose(1, 0, 2, 3)
     return np.ascontiguousarray(y), cols
 
 
@@ -159,10 +159,11 @@ def conv2d_backward(
     num_filters = w.shape[0]
     if cols is None:
         cols = im2col(x, w.shape[2], w.shape[3], stride, padding)
-    grad_rows = grad_y.transpose(0, 2, 3, 1).reshape(-1, num_filters)  # (N * H_out * W_out, K)
-    # dL/dw = sum over positions of dL/dy . region (written as (cols^T rows)^T: a faster GEMM)
-    grad_w = (cols.T @ grad_rows).T.reshape(w.shape)
-    grad_b = grad_rows.sum(axis=0)  # every position adds the bias once
-    grad_cols = grad_rows @ w.reshape(num_filters, -1)  # dL/dregion = sum over filters dL/dy . w
+    # (N, K, H_out, W_out) -> (K, N * H_out * W_out), matching the columns of ``cols``
+    grad_rows = grad_y.transpose(1, 0, 2, 3).reshape(num_filters, -1)
+    # dL/dw = sum over positions of dL/dy . region; written (cols rows^T)^T, a faster GEMM layout
+    grad_w = (cols @ grad_rows.T).T.reshape(w.shape)
+    grad_b = grad_rows.sum(axis=1)  # every position adds the bias once
+    grad_cols = w.reshape(num_filters, -1).T @ grad_rows  # dL/dregion = sum over filters w dL/dy
     grad_x = col2im(grad_cols, x.shape, w.shape[2], w.shape[3], stride, padding)
     return grad_x, grad_w, grad_b

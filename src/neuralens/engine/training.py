@@ -43,9 +43,12 @@ def random_shift(images: np.ndarray, max_shift: int, rng: np.random.Generator) -
     pads = ((0, 0), (0, 0), (max_shift, max_shift), (max_shift, max_shift))
     padded = np.pad(images, pads, constant_values=images.min())  # the background value
     height, width = images.shape[-2:]
+    moves = rng.integers(0, 2 * max_shift + 1, size=(2, len(images)))
     shifted = np.empty_like(images)
-    for n, (dy, dx) in enumerate(rng.integers(0, 2 * max_shift + 1, size=(len(images), 2))):
-        shifted[n] = padded[n, :, dy : dy + height, dx : dx + width]
+    for dy in range(2 * max_shift + 1):  # one slice per possible move, not one per image
+        for dx in range(2 * max_shift + 1):
+            chosen = (moves[0] == dy) & (moves[1] == dx)
+            shifted[chosen] = padded[chosen, :, dy : dy + height, dx : dx + width]
     return shifted
 
 
@@ -111,6 +114,8 @@ def fit_classifier(
             if on_step is not None:
                 on_step(row)
             if should_stop is not None and should_stop():
+                if step % config.log_every:
+                    history.log(**row)  # the last step is always in the record
                 return history
         row = {"step": step, "epoch": epoch, "loss": float(np.mean(losses)),
                "accuracy": correct / len(X)}  # fmt: skip

@@ -19,6 +19,8 @@ CHAPTER_MODULES = (
     "neuralens.explorer.descent_page",
     "neuralens.explorer.network_page",
     "neuralens.explorer.pixels",
+    "neuralens.explorer.convolutions",
+    "neuralens.explorer.pooling_cnn",
     "neuralens.explorer.train_own",
 )
 

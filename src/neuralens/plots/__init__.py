@@ -4,6 +4,15 @@ Functions take data (+ ``ax=None``) and return the Axes or Figure; callers show
 or save them (``plots.save(fig, path)``, ``plots.to_rgb(fig)`` for the explorer).
 """
 
+from neuralens.plots.convolution import (
+    plot_conv_step,
+    plot_filtered,
+    plot_kernel,
+    plot_kernel_convergence,
+    plot_number_grid,
+    plot_pooling_example,
+    plot_pooling_pyramid,
+)
 from neuralens.plots.data import plot_digit_grid, plot_shapes, plot_wine_scatter
 from neuralens.plots.export import rgb_to_png, save, save_gif, to_png_bytes, to_rgb
 from neuralens.plots.history import plot_history
@@ -39,6 +48,13 @@ from neuralens.plots.network import plot_grade_training, plot_network
 from neuralens.plots.style import COLORS, Axes, Figure, new_axes, new_figure
 
 __all__ = [
+    "plot_conv_step",
+    "plot_filtered",
+    "plot_kernel",
+    "plot_kernel_convergence",
+    "plot_number_grid",
+    "plot_pooling_example",
+    "plot_pooling_pyramid",
     "COLORS",
     "PixelBox",
     "Axes",

@@ -1,0 +1,158 @@
+"""Chapter 6, Convolutions: the filter stepping across the lecture's grid; kernels on a photo."""
+
+from __future__ import annotations
+
+import time
+
+import gradio as gr
+import numpy as np
+
+from neuralens import data, plots
+from neuralens.engine import examples
+from neuralens.engine.filters import PRESETS, filter_image, preset, to_gray
+from neuralens.engine.learned_filter import learn_filter
+from neuralens.explorer.chapter import Chapter
+from neuralens.explorer.components import chapter_header, figure_image, show
+
+LEAD = (
+    "A convolution is a small image, the **filter**, travelling across an image: at every "
+    "position it multiplies the pixels it covers by its own numbers and sums them into one "
+    "output pixel. Step through the lecture's example, then design filters on a photo."
+)
+PLAY_SECONDS = 0.12  # pause between positions while playing
+SOURCES = ("the cat", "a digit")
+PHOTO_STEP = 2  # show the cat at half size: 150x226 pixels, filtered at once
+LEARN_STEP = 3  # the learned-filter demo trains on the cat at a third of its size
+LEARN_FRAMES = 25  # how many kernels the convergence animation shows
+
+
+def step_view(position: float) -> tuple[int, np.ndarray, str]:
+    """The figure and the written multiply-and-sum for one filter position."""
+    steps = examples.conv_steps()
+    position = int(min(max(position, 0), len(steps) - 1))
+    step = steps[position]
+    output = examples.conv_example()
+    figure = plots.plot_conv_step(examples.CONV_INPUT, examples.CONV_KERNEL, output,
+                                  step.row, step.col)  # fmt: skip
+    text = (f"**position {position + 1} of {len(steps)}** (row {step.row}, column {step.col}): "
+            f"`{step.equation()}`")  # fmt: skip
+    if position == len(steps) - 1:
+        rows = "\n".join(" ".join(f"{value:g}" for value in row) for row in output)
+        size = f"{output.shape[0]}x{output.shape[1]}"
+        text += f"\n\nThe output is complete, {size}:\n```\n{rows}\n```"
+    return position, show(figure), text
+
+
+def move(position: float, by: int) -> tuple[int, np.ndarray, str]:
+    return step_view(position + by)
+
+
+def play(position: float):
+    """Walk the filter from the current position (or the start, at the end) to the last one."""
+    last = len(examples.conv_steps()) - 1
+    start = 0 if position >= last else int(position)
+    for current in range(start, last + 1):
+        shown_at = time.monotonic()
+        yield step_view(current)
+        time.sleep(max(0.0, shown_at + PLAY_SECONDS - time.monotonic()))
+
+
+def source_image(source: str) -> np.ndarray:
+    """The gray float image the playground filters: the cat photo or a test digit."""
+    if source == SOURCES[1]:
+        images, _ = data.load_mnist("test", "mini")
+        return images[0].astype(float) / 255
+    return to_gray(data.sample_image("chelsea"))[::PHOTO_STEP, ::PHOTO_STEP]
+
+
+def for_display(filtered: np.ndarray) -> np.ndarray:
+    """Filter output -> uint8 gray: mid-gray is zero when the output has both signs."""
+    if filtered.min() < 0:
+        filtered = 0.5 + filtered / (2 * (np.abs(filtered).max() or 1.0))
+    return (np.clip(filtered, 0, 1) * 255).astype(np.uint8)
+
+
+def apply_kernel(source: str, kernel) -> tuple[np.ndarray, str]:
+    """The engine's convolution of the chosen image with the kernel in the table."""
+    try:
+        kernel = np.asarray(kernel, dtype=float)
+        filtered = filter_image(source_image(source), kernel)
+    except (ValueError, TypeError) as error:
+        return gr.update(), f"Cannot filter: {error}"
+    note = f"kernel sum {kernel.sum():.3g}: " + (
+        "brightness kept" if abs(kernel.sum() - 1) < 1e-6
+        else "flat regions go to zero (mid-gray), edges light up" if abs(kernel.sum()) < 1e-6
+        else "brightness scaled"
+    )  # fmt: skip
+    return for_display(filtered), note
+
+
+def choose_preset(name: str, size: str) -> np.ndarray:
+    """The preset at the chosen size (blurs come in 3x3 and 5x5; others are 3x3)."""
+    if size == "5x5" and f"{name} 5x5" in PRESETS:
+        return preset(f"{name} 5x5")
+    return preset(name)
+
+
+def learn_view():
+    """Train a 3x3 Conv2d to reproduce the vertical-edge filter; stream its kernel converging."""
+    cat = to_gray(data.sample_image("chelsea"))[::LEARN_STEP, ::LEARN_STEP]
+    result = learn_filter(cat, preset("vertical edges"))
+    for step in np.unique(np.geomspace(1, len(result.losses), LEARN_FRAMES).astype(int)):
+        figure = plots.plot_kernel_convergence(result.kernels, result.target, result.losses, step)
+        text = (f"step {step} of {len(result.losses)}: largest weight error "
+                f"{np.abs(result.kernels[step] - result.target).max():.4f}")  # fmt: skip
+        yield show(figure), text
+
+
+def build() -> None:
+    chapter_header(6, "Convolutions", LEAD)
+    gr.Markdown("## The filter, position by position\nA 10x11 image of 0s and 1s and a 2x2 "
+                "filter of ones: each output pixel counts the ink under the filter.")  # fmt: skip
+    last = len(examples.conv_steps()) - 1
+    with gr.Row():
+        previous = gr.Button("Previous", elem_id="conv-previous")
+        following = gr.Button("Next", elem_id="conv-next")
+        playing = gr.Button("Play", variant="primary", elem_id="conv-play")
+        position = gr.Slider(0, last, value=0, step=1, label="position", elem_id="conv-position")
+    picture = figure_image("the filter on the image", elem_id="conv-step")
+    equation = gr.Markdown(elem_id="conv-equation")
+    step_outputs = [position, picture, equation]
+    previous.click(lambda p: move(p, -1), position, step_outputs)
+    following.click(lambda p: move(p, 1), position, step_outputs)
+    playing.click(play, position, step_outputs)
+    position.release(step_view, position, step_outputs)
+
+    gr.Markdown("## Design a filter\nPick a preset or type your own numbers; the engine's "
+                "`conv2d` filters the image at once.")  # fmt: skip
+    with gr.Row():
+        source = gr.Radio(list(SOURCES), value=SOURCES[0], label="image", elem_id="conv-source")
+        names = [name for name in PRESETS if not name.endswith("5x5")]
+        chosen = gr.Dropdown(names, value="vertical edges", label="preset", elem_id="conv-preset")
+        size = gr.Radio(["3x3", "5x5"], value="3x3", label="kernel size", elem_id="conv-size")
+    with gr.Row():
+        kernel = gr.Dataframe(preset("vertical edges"), datatype="number", type="numpy",
+                              interactive=True, label="kernel (click a number to edit)",
+                              elem_id="conv-kernel")  # fmt: skip
+        filtered = gr.Image(label="filtered by the engine", type="numpy", interactive=False,
+                            format="png", elem_id="conv-output")  # fmt: skip
+    note = gr.Markdown(elem_id="conv-note")
+    chosen.change(choose_preset, [chosen, size], kernel)
+    size.change(choose_preset, [chosen, size], kernel)
+    kernel.change(apply_kernel, [source, kernel], [filtered, note])
+    source.change(apply_kernel, [source, kernel], [filtered, note])
+    gr.on(None, step_view, position, step_outputs)  # on page load: draw, not at build time
+    gr.on(None, apply_kernel, [source, kernel], [filtered, note])
+
+    gr.Markdown("## Designed vs learned\nGradient descent on one 3x3 `Conv2d`, asked to "
+                "reproduce the vertical-edge filter's output on the cat, finds its "
+                "numbers.")  # fmt: skip
+    learn = gr.Button("Learn the filter", elem_id="conv-learn")
+    convergence = figure_image("learned kernel converging", elem_id="conv-learned")
+    learned_text = gr.Markdown(elem_id="conv-learned-text")
+    learn.click(learn_view, None, [convergence, learned_text])
+
+
+CHAPTER = Chapter(6, "Convolutions", "convolutions", "Step a filter across the lecture's grid; "
+                  "design blur, sharpen and edge kernels on the cat; watch a filter being learned.",
+                  build)  # fmt: skip

@@ -38,6 +38,13 @@ def test_dry_run_trains_one_step_and_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_engine_models_train_through_the_same_command():
+    result = runner.invoke(app, ["train", "engine-mlp", "--dry-run", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["model"] == "engine-mlp" and 0 <= summary["test_accuracy"] <= 1
+
+
 def test_train_then_eval_json(tmp_path):
     out = tmp_path / "run"
     result = runner.invoke(
@@ -83,6 +90,7 @@ def bad_files(tmp_path):
         (["train", "cnn", "--epochs", "0", "--out", "{dir}"], "--epochs must be at least 1"),
         (["train", "cnn", "--target-acc", "99", "--out", "{dir}"], "fraction"),
         (["train", "cnn", "--resume", "--out", "{dir}/truncated"], "truncated"),
+        (["train", "engine-cnn", "--data", "mnist", "--out", "{dir}"], "mnist-mini only"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_overwrites_nothing(

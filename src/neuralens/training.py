@@ -425,7 +425,7 @@ def _progress_bar(enabled: bool, total: int):
         TextColumn("[bold]train"), BarColumn(), MofNCompleteColumn(),
         TextColumn("{task.fields[live]}"), transient=False,
     )  # fmt: skip
-    bar.task = bar.add_task("train", total=total, live="")
+    bar.add_task("train", total=total, live="")  # the bar's only task: task_ids[0]
     return bar
 
 
@@ -479,7 +479,7 @@ def fit(
         """Log a row, update the bar, call the hook; True when training should stop."""
         run.history.log(**live)
         if bar is not None:
-            bar.update(bar.task, completed=run.step, live=_summary(live))
+            bar.update(bar.task_ids[0], completed=run.step, live=_summary(live))
         wanted = bool(on_step(dict(live))) if on_step is not None and rank == 0 else False
         if world > 1:  # every rank stops together, when any asks
             flag = torch.tensor([float(wanted)], device=device)
@@ -490,14 +490,12 @@ def fit(
     def evaluate_now(live: dict[str, float]) -> bool:
         scores = evaluate(model, loss_fn, data, config.eval_batch_size)
         live.update(scores)
-        target_hit = config.target is not None and scores.get(config.target_metric, -math.inf) >= (
-            config.target
-        )
-        return report(live) or target_hit
+        reached = scores.get(config.target_metric, -math.inf) >= (config.target or math.inf)
+        return report(live) or reached
 
     with bar_cm as bar:
         if bar is not None:
-            bar.update(bar.task, completed=run.step)
+            bar.update(bar.task_ids[0], completed=run.step)
         model.train()
         for epoch in range(run.epoch, config.num_epochs):
             # one generator per epoch, identical on every rank: the same permutation to shard

@@ -31,3 +31,12 @@ def output_dir() -> Path:
     path = REPO / "test-output"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def wine():
+    """The lecture's pair: density (x) and fixed acidity (y) of the 1599 red wines."""
+    from neuralens.data import load_wine
+
+    frame = load_wine("red")
+    return frame["density"].to_numpy(), frame["fixed acidity"].to_numpy()

@@ -63,7 +63,6 @@ def test_moving_a_slider_changes_the_loss_and_snap_finds_the_best(explorer, tmp_
 def test_descent_reaches_the_minimum_and_diverges_above_the_limit(explorer):
     explorer.goto(explorer.explorer_url + "/descent")
     explorer.locator("#descent-frame img").wait_for()
-    explorer.locator("#descent-surface .js-plotly-plot").wait_for()
     explorer.get_by_label("standardised density").check()
     explorer.wait_for_function(
         "document.querySelector('#descent-limit').innerText.includes('standardised')"
@@ -80,7 +79,9 @@ def test_descent_reaches_the_minimum_and_diverges_above_the_limit(explorer):
     assert "w ← w − lr · dL/dw" in explorer.locator("#descent-update").inner_text()
     assert explorer.locator("#descent-animation img").count() == 1
     explorer.locator("#descent-gif a").first.wait_for()
-    # click the contour: the start moves there and a new descent runs
+    # click the contour: the start moves there and a new (short) descent runs
+    explorer.locator("#descent-steps input[type=number]").fill("30")
+    explorer.locator("#descent-steps input[type=number]").press("Enter")
     w1 = explorer.locator("#descent-w1 input")
     before = w1.input_value()
     image = explorer.locator("#descent-frame img")
@@ -95,3 +96,5 @@ def test_descent_reaches_the_minimum_and_diverges_above_the_limit(explorer):
     explorer.wait_for_function(
         "document.querySelector('#descent-status').innerText.startsWith('DIVERGED')", timeout=30_000
     )
+    # the rotatable 3-D surface (plotly.js bundled with gradio, WebGL) has drawn meanwhile
+    explorer.locator("#descent-surface .js-plotly-plot").wait_for()

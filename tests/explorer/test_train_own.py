@@ -86,4 +86,6 @@ def test_a_broken_zip_is_reported_on_the_page(explorer, tmp_path):
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     upload_zip(explorer, broken)
     explorer.locator("#train-start").click()
-    explorer.get_by_text("not a readable zip file").first.wait_for()
+    status = explorer.locator("#train-status")
+    status.get_by_text("not a readable zip file").wait_for(timeout=30_000)
+    assert status.inner_text().startswith("error:")

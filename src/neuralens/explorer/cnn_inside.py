@@ -8,7 +8,7 @@ import numpy as np
 from neuralens import plots
 from neuralens.explorer import trained
 from neuralens.explorer.components import figure_image, show
-from neuralens.explorer.drawing import digit_inputs, drawing_pixels, test_digit
+from neuralens.explorer.drawing import digit_inputs, drawing_pixels, mnist_test_digit
 from neuralens.models.inspect import (
     DESIGNED_FILTERS,
     first_layer_filters,
@@ -69,7 +69,7 @@ def from_drawing(sketch, choice, info):
 
 
 def from_test_set(index: float, choice, info):
-    return cnn_views(test_digit(index), choice, info)
+    return cnn_views(mnist_test_digit(index), choice, info)
 
 
 def build_cnn_section() -> None:

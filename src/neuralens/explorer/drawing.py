@@ -20,7 +20,7 @@ def drawing_pixels(sketch: dict | np.ndarray | None) -> np.ndarray:
     return data.to_mnist(np.asarray(image))
 
 
-def test_digit(index: float) -> np.ndarray:
+def mnist_test_digit(index: float) -> np.ndarray:
     """MNIST test digit number ``index`` of the bundled set, uint8 (28, 28)."""
     images, _ = data.load_mnist("test")
     return images[int(index)]

@@ -39,7 +39,8 @@ def wine_dataset() -> dict:
 
 def slider_updates(dataset: dict) -> tuple[dict, dict]:
     """Slider windows around the best line; both start on a flat line through the mean."""
-    (w1_low, w1_high), (w0_low, w0_high) = linear.default_ranges(dataset["x"], dataset["y"])
+    ranges = linear.default_ranges(dataset["x"], dataset["y"])
+    (w1_low, w1_high), (w0_low, w0_high) = ([float(f"{v:.4g}") for v in r] for r in ranges)
     start_w0 = float(np.clip(dataset["y"].mean(), w0_low, w0_high))
     return (
         gr.update(minimum=w1_low, maximum=w1_high, step=(w1_high - w1_low) / SLIDER_STEPS,

@@ -11,7 +11,7 @@ from neuralens.data.preprocess import MNIST_SIZE
 from neuralens.explorer import trained
 from neuralens.explorer.chapter import Chapter
 from neuralens.explorer.components import chapter_header, figure_image, show
-from neuralens.explorer.drawing import digit_inputs, drawing_pixels, test_digit
+from neuralens.explorer.drawing import digit_inputs, drawing_pixels, mnist_test_digit
 from neuralens.models.inspect import hidden_unit, predict_proba
 from neuralens.nonlinearity import NonlinearityConfig, compare_activations
 
@@ -76,7 +76,7 @@ def first_view():
 
 
 def from_test_set(index: float, choice, info, unit):
-    digit = test_digit(index)
+    digit = mnist_test_digit(index)
     return digit, *analyse(digit, choice, info, unit)
 
 

@@ -59,7 +59,7 @@ def engine_work(name: str, source: str, epochs: int, lr: float, limit: int | Non
     from neuralens.engine.mnist import train_engine
 
     if source != "mnist-mini":
-        raise gr.Error("The NumPy engine trains on the bundled mnist-mini only (NumPy is slow).")
+        raise ValueError("the NumPy engine trains on the bundled mnist-mini only (NumPy is slow)")
 
     def work(hook):
         def on_epoch(row: dict[str, float]) -> None:  # the step rows already carry the loss
@@ -119,19 +119,19 @@ def report_figures(report: own_model.HeldOutReport, images: np.ndarray, classes)
 def train(label, source, upload, epochs, lr, limit):
     """Generator: stream curves while training; finally the report, download and session model."""
     name, epochs, limit = MODELS[label], int(epochs), int(limit or 0) or None
-    if source == own_model.FOLDER and not upload:
-        raise gr.Error("Upload a .zip with one folder of images per class first.")
     stop = StopFlag()
     is_engine = name.startswith("engine")
-    work = (
-        engine_work(name, source, epochs, lr, limit, stop)
-        if is_engine
-        else torch_work(name, source, upload, epochs, lr, limit)
-    )
     unchanged = [gr.skip()] * 6
     yield stop, "loading the data...", *unchanged
     history, updates = History(), 0
     try:
+        if source == own_model.FOLDER and not upload:
+            raise ValueError("upload a .zip with one folder of images per class first")
+        work = (
+            engine_work(name, source, epochs, lr, limit, stop)
+            if is_engine
+            else torch_work(name, source, upload, epochs, lr, limit)
+        )
         for kind, value in stream_run(work, stop):
             if kind == "live":
                 for row in value:
@@ -142,7 +142,8 @@ def train(label, source, upload, epochs, lr, limit):
             else:
                 finished = finish_engine(value) if is_engine else finish_torch(value)
     except ValueError as error:  # bad data (a broken zip, one class...): say so on the page
-        raise gr.Error(str(error)) from None
+        yield gr.skip(), f"**error:** {error}", *unchanged
+        return
     report, images, classes, archive, info, code = finished
     status = (
         f"{'stopped' if stop.requested else 'done'} after {updates} updates: "

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from neuralens.history import History
-from neuralens.linear.inputs import as_vector, as_xy, positive
+from neuralens.linear.inputs import as_matrix, as_vector, as_xy, positive
 
 STATUSES = ("converged", "max_steps", "diverged")
 DIVERGED_FACTOR = 1e8  # a loss this many times the starting loss counts as diverged
@@ -81,7 +81,7 @@ def stability_limit(X: np.ndarray) -> float:
     >>> round(stability_limit(np.array([-1.0, 1.0])), 12)  # H = 2 I, L = 2
     1.0
     """
-    D = design_matrix(as_xy(X, np.zeros(len(np.atleast_1d(X))))[0])
+    D = design_matrix(as_matrix(X, "X"))
     hessian = 2.0 / len(D) * D.T @ D
     return 2.0 / float(np.linalg.eigvalsh(hessian)[-1])
 

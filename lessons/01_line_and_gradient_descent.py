@@ -127,19 +127,14 @@ print("largest difference over 30 steps:", np.abs(ours.weights - weights).max())
 
 # %%
 columns = [name for name in data.WINE_COLUMNS if name != "fixed acidity"]
-X = wine[columns].to_numpy()
-many = linear.Standardizer.fit(X)
-Z = many.transform(X)
-result = linear.gradient_descent(
-    Z, y, linear.DescentConfig(lr=0.9 * linear.stability_limit(Z), max_steps=20_000, tol=0.0)
-)
-descended = many.weights_to_raw(result.final_weights)
-exact = linear.least_squares(X, y)
+many = linear.many_features(wine[columns].to_numpy(), y)
 print(
-    result.status,
-    result.num_steps,
-    "steps; largest relative difference to lstsq:",
-    np.max(np.abs(descended - exact) / np.abs(exact)),
+    many.descent.status,
+    "after",
+    many.descent.num_steps,
+    "steps;",
+    "largest relative difference to lstsq:",
+    many.largest_relative_difference,
 )
 
 # %% [markdown]

@@ -14,6 +14,7 @@ from neuralens.linear import (
     fit_line,
     gradient_descent,
     least_squares,
+    many_features,
     raw_and_standardized,
     stability_limit,
     steps_to_reach,
@@ -93,16 +94,12 @@ def test_eleven_features_descend_to_lstsq_and_sklearn():
     frame = load_wine("red")
     features = [name for name in WINE_COLUMNS if name != "fixed acidity"]
     X, y = frame[features].to_numpy(), frame["fixed acidity"].to_numpy()
-    standardizer = Standardizer.fit(X)
-    Z = standardizer.transform(X)
-    # tol=0: descend until a step no longer changes the loss at all
-    result = gradient_descent(Z, y, DescentConfig(lr=0.9 * stability_limit(Z), max_steps=20_000,
-                                                  tol=0.0))  # fmt: skip
-    assert result.status == "converged"
-    weights = standardizer.weights_to_raw(result.final_weights)
-    np.testing.assert_allclose(weights, least_squares(X, y), rtol=1e-6)
+    fit = many_features(X, y)
+    assert fit.descent.status == "converged"
+    np.testing.assert_allclose(fit.weights, least_squares(X, y), rtol=1e-6)
     reference = LinearRegression().fit(X, y)
-    np.testing.assert_allclose(weights, [*reference.coef_, reference.intercept_], rtol=1e-6)
+    np.testing.assert_allclose(fit.weights, [*reference.coef_, reference.intercept_], rtol=1e-6)
+    assert fit.largest_relative_difference < 1e-6
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,9 @@ from neuralens.linear.line import (
 from neuralens.linear.standardize import Standardizer
 from neuralens.linear.study import (
     LineStudy,
+    ManyFeatures,
     learning_rate_sweep,
+    many_features,
     raw_and_standardized,
     study_line,
     window_point,
@@ -38,6 +40,7 @@ __all__ = [
     "Landscape",
     "LineFit",
     "LineStudy",
+    "ManyFeatures",
     "Standardizer",
     "default_ranges",
     "errors",
@@ -47,6 +50,7 @@ __all__ = [
     "least_squares",
     "line_loss",
     "loss_landscape",
+    "many_features",
     "mean_absolute_error",
     "mean_squared_error",
     "predict",

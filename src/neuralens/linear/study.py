@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from neuralens.linear.closed_form import LineFit, fit_line
+from neuralens.linear.closed_form import LineFit, fit_line, least_squares
 from neuralens.linear.descent import (
     DescentConfig,
     DescentResult,
@@ -129,3 +129,27 @@ def learning_rate_sweep(
         )
         for name, fraction in SWEEP_FRACTIONS.items()
     }
+
+
+@dataclass(frozen=True)
+class ManyFeatures:
+    """Gradient descent on several features next to the exact least-squares answer."""
+
+    weights: np.ndarray  # (D + 1,) where descent ended, raw units, intercept last
+    exact: np.ndarray  # (D + 1,) numpy lstsq on the raw features
+    descent: DescentResult  # on standardised features
+
+    @property
+    def largest_relative_difference(self) -> float:
+        return float(np.max(np.abs(self.weights - self.exact) / np.abs(self.exact)))
+
+
+def many_features(X: np.ndarray, y: np.ndarray, max_steps: int = 20_000) -> ManyFeatures:
+    """Descend on standardised X (lr = 0.9 x 2/L) until a step no longer changes the loss
+    (tol = 0), carry the weights back to raw units, and set them beside lstsq."""
+    standardizer = Standardizer.fit(X)
+    Z = standardizer.transform(X)
+    config = DescentConfig(lr=0.9 * stability_limit(Z), max_steps=max_steps, tol=0.0)
+    result = gradient_descent(Z, y, config)
+    return ManyFeatures(standardizer.weights_to_raw(result.final_weights), least_squares(X, y),
+                        result)  # fmt: skip

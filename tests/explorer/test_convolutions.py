@@ -1,0 +1,69 @@
+"""Chapters 6 (convolutions) and 7 (pooling section) in a real browser."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from neuralens.engine import examples
+
+pytestmark = pytest.mark.browser
+
+
+def wait_until_changed(read, before: str, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = read()
+        if now and now != before:
+            return now
+        time.sleep(0.2)
+    raise AssertionError(f"nothing changed within {timeout} s (still {before[:80]!r})")
+
+
+def test_step_through_reaches_the_last_position_with_the_lecture_output(explorer):
+    explorer.goto(explorer.explorer_url + "/convolutions")
+    equation = explorer.locator("#conv-equation")
+    equation.get_by_text("position 1 of 90").wait_for()
+    explorer.locator("#conv-step img").wait_for()
+    explorer.locator("#conv-next").click()
+    equation.get_by_text("position 2 of 90").wait_for()
+    assert "0*1 + 0*1 + 0*1 + 1*1 = 1" in equation.inner_text()
+    explorer.locator("#conv-previous").click()
+    equation.get_by_text("position 1 of 90").wait_for()
+    number = explorer.locator("#conv-position input[type='number']")
+    number.fill("88")
+    number.press("Enter")
+    equation.get_by_text("position 89 of 90").wait_for()
+    explorer.locator("#conv-play").click()  # plays on from here to the last position
+    equation.get_by_text("The output is complete").wait_for(timeout=20_000)
+    text = equation.inner_text()
+    assert "position 90 of 90" in text
+    for row in examples.conv_example():
+        assert " ".join(f"{value:g}" for value in row) in text
+
+
+def test_editing_a_kernel_cell_changes_the_filtered_image(explorer):
+    explorer.goto(explorer.explorer_url + "/convolutions")
+    output = explorer.locator("#conv-output img")
+    output.wait_for()
+    before = output.get_attribute("src")
+    cell = explorer.locator("#conv-kernel [data-testid='cell-0-0']")
+    cell.dblclick()
+    explorer.keyboard.type("7")
+    explorer.keyboard.press("Enter")
+    wait_until_changed(lambda: output.get_attribute("src") or "", before)
+    explorer.locator("#conv-preset input").click()
+    explorer.get_by_role("option", name="box blur").click()
+    after_edit = output.get_attribute("src")
+    wait_until_changed(lambda: output.get_attribute("src") or "", after_edit)
+    assert "brightness kept" in explorer.locator("#conv-note").inner_text()
+
+
+def test_pooling_section_shows_the_example_and_the_halving_photo(explorer):
+    explorer.goto(explorer.explorer_url + "/cnn")
+    explorer.locator("#pool-example img").wait_for()
+    sizes = explorer.locator("#pool-sizes")
+    sizes.get_by_text("300x451 -> 150x225 -> 75x112 -> 37x56").wait_for()
+    explorer.get_by_label("average").check()
+    explorer.locator("#pool-pyramid img").wait_for()

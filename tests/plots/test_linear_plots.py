@@ -38,3 +38,18 @@ def test_save_gif_writes_every_frame(tmp_path):
         assert gif.n_frames == 3
     with pytest.raises(ValueError, match="at least one frame"):
         plots.save_gif([], tmp_path / "b.gif")
+
+
+def test_a_click_on_the_contour_maps_back_to_the_weights_under_it(wine):
+    from neuralens import linear
+
+    x, y = wine
+    land = linear.loss_landscape(x, y, *linear.default_ranges(x, y), n=21)
+    rgb, box = plots.contour_picture(land, np.array([[600.0, -500.0]]))
+    height, width, _ = rgb.shape
+    assert 0 <= box.left < box.right <= width and 0 <= box.top < box.bottom <= height
+    ax = plots.plot_descent_path(land, np.array([[600.0, -500.0]]))
+    assert plots.to_rgb(ax.figure).shape == rgb.shape  # the same layout as the picture
+    for w1, w0 in [(100.0, -1000.0), (616.0, -606.0), (1200.0, 0.0)]:
+        col, row_up = ax.transData.transform((w1, w0))  # display pixels, y upwards
+        assert box.to_data(col, height - row_up) == pytest.approx((w1, w0), rel=1e-6, abs=1e-6)

@@ -12,6 +12,7 @@ from neuralens import data, plots
 from neuralens.engine import avg_pool2d, examples, max_pool2d
 from neuralens.engine.filters import to_gray
 from neuralens.explorer.chapter import Chapter
+from neuralens.explorer.cnn_inside import build_cnn_section
 from neuralens.explorer.components import chapter_header, figure_image, show
 
 LEAD = (
@@ -59,6 +60,7 @@ def pooling_section() -> None:
 def build() -> None:
     chapter_header(7, "Pooling and the CNN", LEAD)
     pooling_section()
+    build_cnn_section()  # the CNN half: explorer/cnn_inside.py
 
 
 CHAPTER = Chapter(7, "Pooling and the CNN", "cnn", "Max and average pooling on the lecture's "

@@ -78,7 +78,10 @@ def test_descent_reaches_the_minimum_and_diverges_above_the_limit(explorer):
     assert final == pytest.approx(best, rel=1e-6)
     assert "w ← w − lr · dL/dw" in explorer.locator("#descent-update").inner_text()
     assert explorer.locator("#descent-animation img").count() == 1
-    explorer.locator("#descent-gif a").first.wait_for()
+    link = explorer.locator("#descent-gif a").first
+    link.wait_for()
+    gif = explorer.request.get(link.get_attribute("href"))
+    assert gif.ok and gif.body()[:6] == b"GIF89a"
     # click the contour: the start moves there and a new (short) descent runs
     explorer.locator("#descent-steps input[type=number]").fill("30")
     explorer.locator("#descent-steps input[type=number]").press("Enter")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -108,10 +109,14 @@ def descend(mode: str, lr: float, steps: float, w1: float, w0: float):
         shown_at = time.monotonic()
         yield (frame_html(frame), gr.update(), gr.update(), update_text(result, step),
                "descending ...", gr.update())  # fmt: skip
-    gif = plots.save_gif(frames, Path(tempfile.mkdtemp(prefix="neuralens-")) / "descent.gif")
     picture, _ = plots.contour_picture(land, result.weights)
-    yield (gr.update(), picture, surface(mode, result), gr.update(), status_text(result, mode),
-           str(gif))  # fmt: skip
+    folder = Path(tempfile.mkdtemp(prefix="neuralens-descent-"))
+    try:  # gradio copies the GIF into its own cache before asking for more
+        gif = plots.save_gif(frames, folder / "descent.gif")
+        yield (gr.update(), picture, surface(mode, result), gr.update(),
+               status_text(result, mode), str(gif))  # fmt: skip
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def clicked(box: plots.PixelBox, evt: gr.SelectData) -> tuple[float, float]:

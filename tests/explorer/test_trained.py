@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import torch
 
@@ -30,3 +32,14 @@ def test_choose_falls_back_to_the_shipped_model_and_says_why():
     chosen = trained.choose("cnn", trained.TRAINED_CHOICE, None)
     assert chosen.source.startswith("shipped CNN") and "no CNN of yours" in chosen.source
     assert trained.choose("mlp", trained.SHIPPED_CHOICE, None).source.startswith("shipped MLP")
+
+
+def test_old_runs_are_pruned(tmp_path, monkeypatch):
+    monkeypatch.setattr(trained, "runs_folder", lambda: tmp_path)
+    old, new = tmp_path / ("a" * 32), tmp_path / ("b" * 32)
+    for folder in (old, new, tmp_path / "not-a-run"):
+        folder.mkdir()
+    os.utime(old, (0, 0))
+    os.utime(tmp_path / "not-a-run", (0, 0))
+    assert trained.prune_runs() == [old]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b" * 32, "not-a-run"]

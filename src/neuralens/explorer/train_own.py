@@ -84,6 +84,7 @@ def finish_torch(result) -> tuple:
     """Save the model for the other chapters and for download; report on the test images."""
     model, history, data = result
     report = own_model.torch_report(model, data.data)
+    trained.prune_runs()
     run = uuid.uuid4().hex
     folder = trained.run_checkpoint(run).parent
     archive = own_model.save_for_reuse(folder, model, data, history, report.accuracy)

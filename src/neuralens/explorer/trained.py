@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,7 @@ STORAGE_KEY = "neuralens-trained-model"
 # localStorage only holds a random run id; the secret merely keeps pages of one app in agreement
 STORAGE_SECRET = "neuralens-explorer-trained-model"
 RUN_ID = re.compile(r"^[0-9a-f]{32}$")
+RUN_LIFETIME_S = 7 * 24 * 3600  # a trained model stays available for a week
 SHIPPED_CHOICE = "shipped (trained on MNIST)"
 TRAINED_CHOICE = "yours (from chapter 11, Train your own)"
 
@@ -47,6 +50,16 @@ def trained_state() -> gr.BrowserState:
 def runs_folder() -> Path:
     """Where the explorer keeps the models learners train (one sub-folder per run)."""
     return Path(tempfile.gettempdir()) / "neuralens-explorer-runs"
+
+
+def prune_runs(max_age_s: float = RUN_LIFETIME_S) -> list[Path]:
+    """Delete the run folders older than ``max_age_s`` (the explorer may run for weeks)."""
+    now = time.time()
+    old = [folder for folder in runs_folder().glob("*") if RUN_ID.match(folder.name)
+           and now - folder.stat().st_mtime > max_age_s]  # fmt: skip
+    for folder in old:
+        shutil.rmtree(folder, ignore_errors=True)
+    return old
 
 
 def run_checkpoint(run: str) -> Path:

@@ -27,6 +27,11 @@ CONTOUR_CELLS = 101  # grid of the contour picture
 SURFACE_CELLS = 61  # grid of the 3-D surface: enough to see the shape, light to send
 MAX_FRAMES = 20
 FRAME_SECONDS = 0.06  # each frame stays at least this long, so the eye can follow it
+VERDICTS = {  # status of the descent -> (headline, why)
+    "converged": ("converged", "a step no longer changes the loss"),
+    "max_steps": ("stopped", "at the step limit, still moving"),
+    "diverged": ("DIVERGED", "the loss blew up; lower the learning rate"),
+}
 
 
 def problem(mode: str) -> tuple[np.ndarray, np.ndarray]:
@@ -66,13 +71,10 @@ def update_text(result: linear.DescentResult, step: int) -> str:
 
 
 def status_text(result: linear.DescentResult, mode: str) -> str:
+    headline, why = VERDICTS[result.status]
     fit = linear.fit_line(*problem(mode))
-    verdict = {"converged": "converged: a step no longer changes the loss",
-               "max_steps": "stopped: at the step limit, still moving",
-               "diverged": "DIVERGED: the loss blew up; lower the learning rate"}  # fmt: skip
-    label, _, reason = verdict[result.status].partition(":")
-    return (f"{label} after {result.num_steps} steps ({reason.strip() or 'max steps'}). "
-            f"Final loss {result.final_loss:.6g}; the closed form's is {fit.mse:.6g}.")  # fmt: skip
+    return (f"{headline} after {result.num_steps} steps ({why}). Final loss "
+            f"{result.final_loss:.6g}; the closed form's is {fit.mse:.6g}.")  # fmt: skip
 
 
 def frame_html(frame: np.ndarray) -> str:

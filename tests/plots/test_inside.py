@@ -47,7 +47,8 @@ def test_flattened_unit_and_filters_figures():
 def test_feature_maps_rows_name_shapes():
     stages = [("conv1", RNG.random((4, 8, 8))), ("pool1", RNG.random((4, 4, 4)))]
     fig = plots.plot_feature_maps(stages, max_maps=3)
-    titles = [sub._suptitle.get_text() for sub in fig.subfigs]
+    assert fig.axes[1].images[0].get_array().shape == (4, 3 * 4 + 2)  # 3 maps, 2 gaps
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert titles == ["conv1: 4 maps of 8 x 8", "pool1: 4 maps of 4 x 4"]
     with pytest.raises(ValueError, match=r"\(C, H, W\)"):
         plots.plot_feature_maps([("flat", RNG.random(5))])

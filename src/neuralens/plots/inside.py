@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -153,26 +154,41 @@ def plot_learned_vs_designed(learned: np.ndarray, designed: Mapping[str, np.ndar
     return fig
 
 
+def map_strip(maps: np.ndarray, gap: int = 1) -> np.ndarray:
+    """(C, H, W) maps side by side, each scaled to [0, 1] on its own, NaN gaps between.
+
+    >>> map_strip(np.arange(8.0).reshape(2, 2, 2)).round(2).tolist()[0]
+    [0.0, 0.33, nan, 0.0, 0.33]
+    """
+    low = maps.min(axis=(1, 2), keepdims=True)
+    span = maps.max(axis=(1, 2), keepdims=True) - low
+    scaled = (maps - low) / np.where(span > 0, span, 1)  # a flat map shows as 0
+    channels, height, _ = maps.shape
+    padded = np.pad(scaled, ((0, 0), (0, 0), (0, gap)), constant_values=np.nan)
+    return padded.transpose(1, 0, 2).reshape(height, -1)[:, :-gap]
+
+
 def plot_feature_maps(stages: Sequence[tuple[str, np.ndarray]], max_maps: int = 8) -> Figure:
     """One row per layer: the first ``max_maps`` feature maps of a (C, H, W) output each.
 
     Row titles give the shape, so the shrinking by pooling (28 -> 14 -> 7 -> 3) and
-    the growing number of maps read straight off the figure.
+    the growing number of maps read straight off the figure. Each map is scaled to
+    its own range (bright = strongest response).
     """
     if not stages:
         raise ValueError("plot_feature_maps needs at least one (name, (C, H, W)) stage")
-    fig = new_figure(figsize=(1.2 * max_maps + 1.5, 1.35 * len(stages)))
-    rows = fig.subfigures(len(stages), 1, squeeze=False)[:, 0]
-    for row, (name, maps) in zip(rows, stages, strict=True):
+    fig = new_figure(figsize=(1.2 * max_maps + 0.5, 1.45 * len(stages)))
+    axes = np.atleast_1d(fig.subplots(len(stages), 1, squeeze=False)[:, 0])
+    cmap = colormaps["magma"].with_extremes(bad="white")
+    for ax, (name, maps) in zip(axes, stages, strict=True):
         maps = np.asarray(maps, dtype=float)
         if maps.ndim != 3:
             raise ValueError(f"stage {name!r} must be (C, H, W), got {maps.shape}")
         channels, height, width = maps.shape
-        row.suptitle(f"{name}: {channels} maps of {height} x {width}", fontsize=9, x=0.02,
-                     ha="left")  # fmt: skip
-        shown = min(channels, max_maps)
-        for ax, feature_map in zip(_image_grid(row, shown, max_maps), maps[:shown], strict=True):
-            ax.imshow(feature_map, cmap="magma")
+        image_axes(ax).imshow(map_strip(maps[:max_maps]), cmap=cmap, vmin=0, vmax=1)
+        ax.set_title(f"{name}: {channels} maps of {height} x {width}", fontsize=9, loc="left")
+        for spine in ax.spines.values():
+            spine.set_visible(False)
     return fig
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from neuralens.checkpoints import load_shipped
 from neuralens.data import load_mnist
-from neuralens.explorer.pixels import weighted_sum_text
+from neuralens.explorer.pixels import nonlinearity_demo, weighted_sum_text
 from neuralens.models.inspect import hidden_unit, stage_outputs
 
 
@@ -22,3 +22,10 @@ def test_written_sum_matches_the_hidden_unit():
     assert text.count("(row ") == 6  # the six largest terms, each with its pixel
     empty = weighted_sum_text(weights, np.zeros((28, 28)), bias, 5)
     assert "(row " not in empty and f"= {bias:.3f};" in empty
+
+
+def test_nonlinearity_demo_streams_a_figure_per_epoch_then_the_gap():
+    updates = list(nonlinearity_demo(1))
+    figures = [figure for figure, _ in updates if figure is not None]
+    assert len(figures) >= 2 and figures[-1].ndim == 3  # RGB images for the page
+    assert "the non-linearity adds" in updates[-1][1]

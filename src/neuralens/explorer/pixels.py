@@ -12,6 +12,8 @@ from neuralens.explorer import trained
 from neuralens.explorer.chapter import Chapter
 from neuralens.explorer.components import chapter_header, figure_image, show
 from neuralens.explorer.drawing import digit_inputs, drawing_pixels, mnist_test_digit
+from neuralens.explorer.streaming import StopFlag, stream_run
+from neuralens.history import History
 from neuralens.models.inspect import hidden_unit, predict_proba
 from neuralens.nonlinearity import NonlinearityConfig, compare_activations
 
@@ -84,15 +86,33 @@ def on_unit(digit, choice, info, unit):
     return unit_view(np.asarray(digit, dtype=np.uint8), trained.choose("mlp", choice, info), unit)
 
 
+ACTIVATION_NAMES = {"relu": "with ReLU", "none": "without (linear)"}
+
+
 def nonlinearity_demo(epochs: float):
-    """Train the same MLP with and without ReLU on mini MNIST, streaming the figure."""
+    """Train the same MLP with and without ReLU on mini MNIST; the figure grows per epoch."""
     X, y = data.load_mnist("train")
     X_test, y_test = data.load_mnist("test")
     config = NonlinearityConfig(num_epochs=int(epochs))
+
+    def work(hook):  # live rows carry which run they belong to, as an index (numbers only)
+        def on_step(name: str, live: dict[str, float]) -> bool:
+            return hook({**live, "run": config.activations.index(name)})
+
+        return compare_activations(X, y, X_test, y_test, config, on_step=on_step)
+
+    runs = {name: History() for name in config.activations}
     yield None, "Training the MLP with ReLU, then the same MLP without it..."
-    runs = compare_activations(X, y, X_test, y_test, config)
-    names = {"relu": "with ReLU", "none": "without (linear)"}
-    figure = plots.plot_nonlinearity({names[k]: history for k, history in runs.items()})
+    for kind, value in stream_run(work, StopFlag()):
+        if kind == "done":
+            runs = value
+            break
+        for live in value:
+            name = config.activations[int(live["run"])]
+            runs[name].log(epoch=live["epoch"], test_accuracy=live["eval_accuracy"])
+        shown = {ACTIVATION_NAMES[k]: history for k, history in runs.items() if len(history)}
+        yield show(plots.plot_nonlinearity(shown)), "training..."
+    figure = plots.plot_nonlinearity({ACTIVATION_NAMES[k]: h for k, h in runs.items()})
     gap = runs["relu"].last("test_accuracy") - runs["none"].last("test_accuracy")
     yield (
         show(figure),

@@ -165,9 +165,11 @@ def train(label, source, upload, epochs, lr, limit):
     )
 
 
-def press_stop(stop: StopFlag | None) -> str:
-    if stop is not None:
-        stop.requested = True
+def press_stop(stop: StopFlag | None):
+    """Ask the running training to stop after its current step (nothing when none runs)."""
+    if stop is None or stop.abandoned:  # never started, or already over
+        return gr.skip()
+    stop.requested = True
     return "stopping after this step..."
 
 

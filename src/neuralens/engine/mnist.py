@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from neuralens.data import load_mnist
 from neuralens.engine.checks import output_size
@@ -23,6 +24,9 @@ IMAGE_SIZE = 28  # MNIST digits are 28 x 28 gray pixels
 NUM_CLASSES = 10
 PIXEL_MEAN, PIXEL_STD = 0.1307, 0.3081  # of MNIST's training pixels in [0, 1]
 DTYPE = np.float32  # half the memory traffic of float64; the gradients are checked in float64
+# Mini-batch matrix products are small: one BLAS thread beats several that wait on each other,
+# 2-6x faster on a shared 2-core machine (measured), and no slower when the machine is idle.
+BLAS_THREADS = 1
 
 
 def engine_mlp(rng: np.random.Generator | int = 0, hidden: int = 128) -> Sequential:
@@ -53,7 +57,7 @@ def engine_cnn(
 
 # name -> (builder, good defaults); measured on 2 CPU cores, see train_engine
 MODELS: dict[str, tuple[Callable[..., Sequential], TrainConfig]] = {
-    "engine-mlp": (engine_mlp, TrainConfig(num_epochs=30, lr=1e-3, lr_decay=0.9, max_shift=1)),
+    "engine-mlp": (engine_mlp, TrainConfig(num_epochs=40, lr=1e-3, lr_decay=0.93, max_shift=1)),
     "engine-cnn": (engine_cnn, TrainConfig(num_epochs=8, lr=2e-3, lr_decay=0.75, max_shift=2)),
 }
 
@@ -101,7 +105,7 @@ def train_engine(
     X, y = to_inputs(train_images[:train_limit]), train_labels[:train_limit].astype(np.int64)
     test = (to_inputs(test_images), test_labels.astype(np.int64))
     network = build(make_rng(seed))
-    history = fit_classifier(
-        network, X, y, config, test, on_step=on_step, on_epoch=on_epoch, should_stop=should_stop
-    )
-    return EngineRun(network, history, accuracy(network, *test))
+    with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
+        history = fit_classifier(network, X, y, config, test, on_step=on_step,
+                                 on_epoch=on_epoch, should_stop=should_stop)  # fmt: skip
+        return EngineRun(network, history, accuracy(network, *test))

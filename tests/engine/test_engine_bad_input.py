@@ -31,6 +31,7 @@ W = np.zeros((4, 3, 3, 3))
     (lambda: engine.cross_entropy(np.zeros((2, 3)), np.array([0.0, 1.0])), "integer class"),
     (lambda: engine.mse(np.zeros(3), np.zeros((3, 1))), r"\(3,\) and \(3, 1\)"),
     (lambda: engine.Conv2d(3, 4, 3)(np.zeros((1, 2, 5, 5))), "channels"),
+    (lambda: engine.conv2d_backward(np.zeros((2, 4, 5, 5)), X, W), r"\(2, 4, 6, 6\), got"),
 ])  # fmt: skip
 def test_bad_input_is_a_value_error_naming_the_shapes(call, message):
     with pytest.raises(ValueError, match=message):

@@ -156,7 +156,13 @@ def conv2d_backward(
     cols: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """dL/dx, dL/dw, dL/db from dL/dy (N, K, H_out, W_out); ``cols`` from the forward saves work."""
+    stride, padding = check_conv_inputs(x, w, None, stride, padding)
     num_filters = w.shape[0]
+    expected = (x.shape[0], num_filters, output_size(x.shape[2], w.shape[2], stride, padding),
+                output_size(x.shape[3], w.shape[3], stride, padding))  # fmt: skip
+    if grad_y.shape != expected:
+        raise ValueError(f"conv2d_backward: grad_y must have the output's shape {expected}, "
+                         f"got {grad_y.shape}")  # fmt: skip
     if cols is None:
         cols = im2col(x, w.shape[2], w.shape[3], stride, padding)
     # (N, K, H_out, W_out) -> (K, N * H_out * W_out), matching the columns of ``cols``

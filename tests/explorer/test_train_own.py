@@ -59,6 +59,7 @@ def test_stop_ends_training_early(explorer):
 
 
 def upload_zip(page, archive: Path) -> None:
+    page.set_default_timeout(30_000)  # uploads are slow when the machine is busy
     page.goto(page.explorer_url + "/train")
     page.locator("#train-data input").click()
     page.get_by_role("option", name="your images").click()

@@ -34,5 +34,7 @@ def digit_inputs(prefix: str) -> tuple[gr.Sketchpad, gr.Slider, gr.Button]:
         brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"),
         layers=False, transforms=(),
     )  # fmt: skip
-    index = gr.Slider(0, 1999, value=0, step=1, label="... or take MNIST test digit #")
+    _, labels = data.load_mnist("test")  # the bundled test split
+    last = len(labels) - 1
+    index = gr.Slider(0, last, value=0, step=1, label="... or take MNIST test digit #")
     return sketch, index, gr.Button("Use this test digit")

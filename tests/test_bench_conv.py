@@ -18,6 +18,7 @@ def test_conv_benchmark_reports_ours_torch_and_ratio_per_case():
     for case in result["cases"]:
         assert case["ours_s"] > 0 and case["torch_s"] > 0
         assert abs(case["ratio"] - case["ours_s"] / case["torch_s"]) < 1e-12
+        assert set(case["ours_parts"]) == {"im2col_s", "matmuls_s", "col2im_s"}
     json.dumps(result)
 
 

@@ -58,6 +58,8 @@ def test_editing_a_kernel_cell_changes_the_filtered_image(explorer):
     after_edit = output.get_attribute("src")
     wait_until_changed(lambda: output.get_attribute("src") or "", after_edit)
     assert "brightness kept" in explorer.locator("#conv-note").inner_text()
+    explorer.locator("#conv-size").get_by_label("5x5").check()
+    explorer.locator("#conv-kernel [data-testid='cell-4-4']").wait_for()  # 25 numbers now
 
 
 def test_pooling_section_shows_the_example_and_the_halving_photo(explorer):

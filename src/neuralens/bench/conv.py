@@ -23,7 +23,7 @@ def time_case(case: tuple[int, ...], repeats: int) -> dict:
     import torch
     import torch.nn.functional as F
 
-    from neuralens.engine.convolution import conv2d_backward, conv2d_forward
+    from neuralens.engine.convolution import col2im, conv2d_backward, conv2d_forward, im2col
 
     num_images, channels, height, width, filters, kernel, padding = case
     rng = np.random.default_rng(0)
@@ -41,8 +41,19 @@ def time_case(case: tuple[int, ...], repeats: int) -> dict:
         F.conv2d(tx, tw, tb, padding=padding).sum().backward()  # d(sum)/dy = ones, as ours
 
     ours_s, torch_s = best_time(ours, repeats), best_time(theirs, repeats)
+    # where our time goes: the copies (im2col, col2im) vs the three matrix products
+    cols = im2col(x, kernel, kernel, 1, padding)
+    w2d, grad_rows = w.reshape(filters, -1), np.ones((filters, cols.shape[1]), dtype=np.float32)
+    parts = {
+        "im2col_s": best_time(lambda: im2col(x, kernel, kernel, 1, padding), repeats),
+        "matmuls_s": best_time(lambda: (w2d @ cols, cols @ grad_rows.T, w2d.T @ grad_rows),
+                               repeats),  # fmt: skip
+        "col2im_s": best_time(lambda: col2im(w2d.T @ grad_rows, x.shape, kernel, kernel, 1,
+                                             padding), repeats),  # fmt: skip
+    }
     shape = f"{num_images}x{channels}x{height}x{width} -> {filters} {kernel}x{kernel}"
-    return {"case": shape, "ours_s": ours_s, "torch_s": torch_s, "ratio": ours_s / torch_s}
+    return {"case": shape, "ours_s": ours_s, "torch_s": torch_s, "ratio": ours_s / torch_s,
+            "ours_parts": parts}  # fmt: skip
 
 
 def run(cases: tuple[tuple[int, ...], ...] = CASES, repeats: int = 5) -> dict:

@@ -88,10 +88,13 @@ def apply_kernel(source: str, kernel) -> tuple[np.ndarray, str]:
 
 
 def choose_preset(name: str, size: str) -> np.ndarray:
-    """The preset at the chosen size (blurs come in 3x3 and 5x5; others are 3x3)."""
-    if size == "5x5" and f"{name} 5x5" in PRESETS:
+    """The preset at the chosen size: blurs have a 5x5 version; other 3x3 kernels get a border
+    of zeros (the same filter, with 25 numbers to edit)."""
+    if size != "5x5":
+        return preset(name)
+    if f"{name} 5x5" in PRESETS:
         return preset(f"{name} 5x5")
-    return preset(name)
+    return np.pad(preset(name), 1)
 
 
 def learn_view():

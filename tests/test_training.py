@@ -163,3 +163,26 @@ def test_bad_settings_are_explained(digits):
     with pytest.raises(ValueError, match="max_shift augments images only"):
         TensorData(torch.zeros(3, 2), torch.zeros(3), max_shift=1)
     assert np.isfinite(TrainConfig().lr)
+
+
+def test_a_model_without_labels_trains_through_the_same_loop():
+    """An autoencoder-style loss (no y): fit and its default evaluation need no labels."""
+    X = torch.randint(0, 256, (64, 6, 6), dtype=torch.uint8)
+    data = TensorData.from_arrays(X, X_eval=X[:16])
+    assert data.y is None
+
+    def reconstruction_loss(model, batch):
+        images, _ = batch  # (N, 1, 6, 6) in [0, 1]
+        return torch.nn.functional.mse_loss(model(images), images.flatten(1)), {}
+
+    seed_everything(0)
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(36, 8), torch.nn.Linear(8, 36))
+    history = fit(model, reconstruction_loss, data,
+                  TrainConfig(num_epochs=20, batch_size=16, lr=1e-2, **QUIET))  # fmt: skip
+    assert history["eval_loss"][-1] < 0.5 * history["loss"][0]
+
+
+def test_float_tables_and_targets_become_float32():
+    data = TensorData.from_arrays(np.zeros((4, 2)), np.array([0.5, 1.5, 2.0, 3.0]))
+    assert data.y.dtype == torch.float32 and data.X.dtype == torch.float32  # as the weights
+    assert TensorData.from_arrays(np.zeros((2, 2)), np.array([1, 0])).y.dtype == torch.int64

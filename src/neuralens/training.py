@@ -150,14 +150,17 @@ class TensorData:
     def from_arrays(
         cls, X, y=None, X_eval=None, y_eval=None, device: str | torch.device = "cpu", **options
     ) -> TensorData:
-        """Copy NumPy arrays (or tensors) to ``device`` once; labels become int64."""
+        """Copy arrays (or tensors) to ``device`` once: floats as float32, integer targets int64."""
         device = pick(device) if isinstance(device, str) else device
 
-        def put(array, labels=False):
+        def put(array, targets=False):
             if array is None:
                 return None
             tensor = torch.as_tensor(np.asarray(array) if not torch.is_tensor(array) else array)
-            return tensor.to(device, torch.int64 if labels else None)
+            if tensor.is_floating_point():  # float64 tables (pandas) meet float32 weights
+                return tensor.to(device, torch.float32)
+            # class labels (and masks) index a loss: int64; images stay uint8 until batched
+            return tensor.to(device, torch.int64 if targets else None)
 
         return cls(put(X), put(y, True), put(X_eval), put(y_eval, True), **options)
 

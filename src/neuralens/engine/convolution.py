@@ -128,9 +128,10 @@ def conv2d_forward(
     y = w.reshape(num_filters, -1) @ cols  # every filter times every region at once
     if b is not None:
         y += b[:, None]
-    # (K, N * H_out * W_out) -> (N, K, H_out, W_out)
+    # (K, N * H_out * W_out) -> (N, K, H_out, W_out) as a view, no copy: element-wise layers
+    # keep this memory order, so the backward pass gets dL/dy back in (K, N, ...) order for free
     y = y.reshape(num_filters, num_images, out_h, out_w).transpose(1, 0, 2, 3)
-    return np.ascontiguousarray(y), cols
+    return y, cols
 
 
 def conv2d(

@@ -55,7 +55,8 @@ def engine_cnn(
     )  # fmt: skip
 
 
-# name -> (builder, good defaults); measured on 2 CPU cores, see train_engine
+# name -> (builder, good defaults). Measured on the mini test split, 2 shared CPU cores:
+# MLP 97.45 % (seeds 1, 2: 97.25 %, 97.2 %) in 7-30 s; CNN 98.45 % (98.75 %, 98.1 %) in 36-90 s
 MODELS: dict[str, tuple[Callable[..., Sequential], TrainConfig]] = {
     "engine-mlp": (engine_mlp, TrainConfig(num_epochs=40, lr=1e-3, lr_decay=0.93, max_shift=1)),
     "engine-cnn": (engine_cnn, TrainConfig(num_epochs=8, lr=2e-3, lr_decay=0.75, max_shift=2)),

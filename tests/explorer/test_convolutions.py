@@ -69,3 +69,13 @@ def test_pooling_section_shows_the_example_and_the_halving_photo(explorer):
     sizes.get_by_text("300x451 -> 150x225 -> 75x112 -> 37x56").wait_for()
     explorer.get_by_label("average").check()
     explorer.locator("#pool-pyramid img").wait_for()
+
+
+def test_learned_kernel_converges_to_the_designed_one(explorer):
+    explorer.goto(explorer.explorer_url + "/convolutions")
+    explorer.locator("#conv-learn").click()
+    text = explorer.locator("#conv-learned-text")
+    text.get_by_text("step 200 of 200").wait_for(timeout=60_000)
+    error = float(text.inner_text().rsplit(" ", 1)[-1])
+    assert error < 0.01
+    explorer.locator("#conv-learned img").wait_for()

@@ -14,15 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from neuralens.data import WINE_COLUMNS, load_wine, select_columns
+from neuralens.data import GRADE_FEATURES, load_wine, select_columns
 from neuralens.device import seed_everything, torch_threads
 from neuralens.history import History
 from neuralens.linear import Standardizer
 from neuralens.models.tabular import TabularConfig, TabularNet
 from neuralens.training import TensorData, TrainConfig, classification_loss, fit
-
-GRADE_FEATURES = ("fixed acidity", "alcohol", "residual sugar")  # the lecture's three
-MEASUREMENTS = WINE_COLUMNS[:-1]  # every physico-chemical column (the last is the grade)
 
 
 @dataclass(frozen=True)

@@ -20,14 +20,16 @@ from neuralens.data.photos import PHOTOS, sample_image
 from neuralens.data.preprocess import to_mnist
 from neuralens.data.shapes import SHAPE_CLASSES, Shapes, make_shapes
 from neuralens.data.table import load_csv, numeric_column, select_columns
-from neuralens.data.wine import WINE_COLUMNS, load_wine
+from neuralens.data.wine import GRADE_FEATURES, WINE_COLUMNS, WINE_FEATURES, load_wine
 
 __all__ = [
     "DIGIT_CLASSES",
     "FASHION_CLASSES",
+    "GRADE_FEATURES",
     "PHOTOS",
     "SHAPE_CLASSES",
     "WINE_COLUMNS",
+    "WINE_FEATURES",
     "DatasetError",
     "DatasetInfo",
     "LabelledImages",

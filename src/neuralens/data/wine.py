@@ -28,6 +28,8 @@ WINE_COLUMNS = (
     "alcohol",
     "quality",
 )
+WINE_FEATURES = WINE_COLUMNS[:-1]  # the eleven physico-chemical measurements (last is the grade)
+GRADE_FEATURES = ("fixed acidity", "alcohol", "residual sugar")  # the lecture's three for the grade
 WINE_COLORS = ("red", "white")
 
 

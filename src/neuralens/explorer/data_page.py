@@ -35,37 +35,41 @@ def photos_preview() -> list[tuple[object, str]]:
     return [(data.sample_image(name), f"{name}: {about}") for name, about in data.PHOTOS.items()]
 
 
+def dataset_table() -> pd.DataFrame:
+    return pd.DataFrame([info.to_dict() for info in data.list_datasets()])
+
+
+def first_view() -> tuple:
+    """Everything the page shows before the learner touches it (computed on page load)."""
+    wine_rows, wine_scatter = wine_preview("red")
+    return (wine_rows, wine_scatter, digits_preview("mnist"), digits_preview("fashion-mnist"),
+            shapes_preview(0), photos_preview(), dataset_table())  # fmt: skip
+
+
 def build() -> None:
     chapter_header(0, "Data", LEAD)
-    wine_rows, wine_scatter = wine_preview("red")
     with gr.Tab("Wine"):
         gr.Markdown("UCI wine quality (Cortez et al. 2009): 11 measurements and a grade per wine.")
         color = gr.Radio(["red", "white"], value="red", label="wine")
         with gr.Row():
-            table = gr.Dataframe(wine_rows, label="first rows", interactive=False,
-                                 elem_id="wine-table")  # fmt: skip
-            scatter = figure_image("density vs fixed acidity", value=wine_scatter,
-                                   elem_id="wine-scatter")  # fmt: skip
+            table = gr.Dataframe(label="first rows", interactive=False, elem_id="wine-table")
+            scatter = figure_image("density vs fixed acidity", elem_id="wine-scatter")
     with gr.Tab("MNIST digits"):
         gr.Markdown("Handwritten digits, 28x28 gray pixels; ten per class from the bundled set.")
-        figure_image("MNIST (mini)", value=digits_preview("mnist"), elem_id="mnist-grid")
+        digits = figure_image("MNIST (mini)", elem_id="mnist-grid")
     with gr.Tab("Fashion-MNIST"):
         gr.Markdown("Zalando's clothes, a drop-in replacement for MNIST: same size, 10 classes.")
-        figure_image("Fashion-MNIST (mini)", value=digits_preview("fashion-mnist"),
-                     elem_id="fashion-grid")  # fmt: skip
+        fashion = figure_image("Fashion-MNIST (mini)", elem_id="fashion-grid")
     with gr.Tab("Shapes"):
         gr.Markdown("Synthetic images with every answer known: boxes, a class per pixel, masks.")
         seed = gr.Slider(0, 100, value=0, step=1, label="seed")
-        shapes = figure_image("image + boxes | semantic mask | instance masks",
-                              value=shapes_preview(0), elem_id="shapes")  # fmt: skip
+        shapes = figure_image("image + boxes | semantic mask | instance masks", elem_id="shapes")
     with gr.Tab("Photos"):
-        gr.Gallery(value=photos_preview(), label="photos from scikit-image", columns=5,
-                   height=260, elem_id="photos")  # fmt: skip
+        photos = gr.Gallery(label="photos from scikit-image", columns=5, height=260,
+                            elem_id="photos")  # fmt: skip
     with gr.Tab("All datasets"):
-        gr.Dataframe(
-            pd.DataFrame([info.to_dict() for info in data.list_datasets()]),
-            label="neuralens data", interactive=False, elem_id="dataset-table",
-        )  # fmt: skip
+        listing = gr.Dataframe(label="neuralens data", interactive=False, elem_id="dataset-table")
+    gr.on(None, first_view, None, [table, scatter, digits, fashion, shapes, photos, listing])
     color.change(wine_preview, color, [table, scatter])
     seed.change(shapes_preview, seed, shapes)
 

@@ -8,17 +8,9 @@ import gradio as gr
 import pandas as pd
 
 from neuralens import plots
+from neuralens.data import GRADE_FEATURES, WINE_FEATURES
 from neuralens.explorer.chapter import Chapter
 from neuralens.explorer.components import chapter_header, figure_image, show
-from neuralens.network_equation import (
-    GRADE_FEATURES,
-    MEASUREMENTS,
-    GradeConfig,
-    build_network,
-    equation_text,
-    grade_data,
-    train_grades,
-)
 
 LEAD = (
     "A neural network layer is the line's equation with more inputs and outputs: "
@@ -29,8 +21,10 @@ LEAD = (
 KINDS = {"linear (softmax)": 0, "one hidden layer + ReLU": None}  # None: the slider decides
 
 
-def configs(features: list[str], hidden: float, steps: float, lr: float) -> dict[str, GradeConfig]:
+def configs(features: list[str], hidden: float, steps: float, lr: float) -> dict:
     """The two networks the page compares, with the learner's settings."""
+    from neuralens.network_equation import GradeConfig  # torch loads on first use, not at start-up
+
     base = GradeConfig(features=tuple(features), num_steps=int(steps), lr=float(lr))
     return {kind: replace(base, hidden_size=int(hidden) if size is None else size)
             for kind, size in KINDS.items()}  # fmt: skip
@@ -38,6 +32,8 @@ def configs(features: list[str], hidden: float, steps: float, lr: float) -> dict
 
 def view(model, data) -> tuple[str, object]:
     """The equation (as code) and the drawing of one network, from its own weights."""
+    from neuralens.network_equation import equation_text
+
     text = equation_text(model, data.features, data.grades)
     names = [f"grade {g}" for g in data.grades]
     ax = plots.plot_network(model.weight_matrices(), data.features, names)
@@ -46,6 +42,8 @@ def view(model, data) -> tuple[str, object]:
 
 def untrained(features: list[str], hidden: float, steps: float, lr: float):
     """Both networks before training: random weights, already an equation."""
+    from neuralens.network_equation import build_network, grade_data
+
     try:
         chosen = configs(features, hidden, steps, lr)
         data = grade_data(chosen["linear (softmax)"].features)
@@ -60,6 +58,8 @@ def untrained(features: list[str], hidden: float, steps: float, lr: float):
 
 def train(features: list[str], hidden: float, steps: float, lr: float):
     """Train the linear and the hidden-layer network one after the other, showing each."""
+    from neuralens.network_equation import train_grades
+
     try:
         chosen = configs(features, hidden, steps, lr)
     except ValueError as error:
@@ -87,7 +87,7 @@ def build() -> None:
     chapter_header(4, "The network as an equation", LEAD)
     with gr.Row():
         features = gr.CheckboxGroup(
-            list(MEASUREMENTS), value=list(GRADE_FEATURES), label="input measurements",
+            list(WINE_FEATURES), value=list(GRADE_FEATURES), label="input measurements",
             elem_id="network-features",
         )  # fmt: skip
         with gr.Column():

@@ -27,6 +27,28 @@ def test_json_has_the_closed_form_grid_and_descent():
     assert summary["gd"]["w1"] == pytest.approx(summary["w1"], rel=1e-4)
 
 
+def test_many_features_descent_equals_least_squares():
+    result = runner.invoke(app, ["line", "--features", "all", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert len(summary["features"]) == 11 and "fixed acidity" not in summary["features"]
+    assert summary["gd"]["status"] == "converged"
+    assert summary["largest_relative_difference"] < 1e-6
+    for name, weight in summary["closed_form"]["weights"].items():
+        assert summary["gd"]["weights"][name] == pytest.approx(weight, rel=1e-6)
+
+
+def test_many_features_from_own_csv(tmp_path):
+    csv = tmp_path / "mine.csv"
+    csv.write_text("a,b,t\n" + "\n".join(f"{i},{i * i % 7},{2 * i - 3 * (i * i % 7) + 1}"
+                                            for i in range(30)))  # fmt: skip
+    result = runner.invoke(app, ["line", "--csv", str(csv), "--features", "a, b", "--y", "t",
+                                 "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    weights = json.loads(result.output)["closed_form"]["weights"]
+    assert weights["a"] == pytest.approx(2) and weights["b"] == pytest.approx(-3)
+
+
 def test_own_csv_raw_descent_and_out_writes_every_figure(tmp_path):
     rng = np.random.default_rng(0)
     x = rng.uniform(0, 10, 40)
@@ -73,6 +95,8 @@ def run_main(monkeypatch, capsys, *args: str) -> tuple[int, str]:
         (["--grid", "1"], "error: n (grid cells per axis) must be an integer >= 2; got 1"),
         (["--x", "colour"], "error: column 'colour' is not in"),
         (["--steps", "0"], "error: max_steps must be an integer >= 1; got 0"),
+        (["--features", "density,nope"], "error: column 'nope' is not in"),
+        (["--features", " , "], "error: the feature selection is empty"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2(monkeypatch, capsys, args, message):

@@ -144,11 +144,19 @@ def line(
     ] = True,
     grid: Annotated[int, typer.Option(help="Landscape cells per axis (n x n).")] = 256,
     seed: Annotated[int, typer.Option(help="Seed of the random start.")] = 0,
+    features: Annotated[
+        str | None,
+        typer.Option(help="Many features instead of one x: comma-separated columns, or 'all' "
+                          "(every numeric column but y)."),
+    ] = None,
 ) -> None:
     """Fit a line y = w1 x + w0: closed form, loss landscape, gradient descent."""
     from neuralens import data, linear
 
     frame = data.load_csv(csv) if csv is not None else data.load_wine("red")
+    if features is not None:
+        _many_features(frame, features, y, as_json)
+        return
     features, targets = data.select_columns(frame, x, y)
     config = linear.DescentConfig(lr=lr, max_steps=steps, seed=seed)
     study = linear.study_line(features[:, 0], targets, config, standardize, n=grid)
@@ -185,6 +193,36 @@ def line(
                f"{gd['status']} after {gd['steps']} steps")  # fmt: skip
     for path in summary.get("figures", []):
         typer.echo(f"wrote {path}")
+
+
+def _many_features(frame, features: str, y: str, as_json: bool) -> None:
+    """y = w . x + b over several columns: gradient descent beside the exact least squares."""
+    from neuralens import data, linear
+
+    if features.strip() == "all":
+        names = [name for name in frame.columns if name != y]
+    else:
+        names = [name.strip() for name in features.split(",") if name.strip()]
+    X, targets = data.select_columns(frame, names, y)
+    fit = linear.many_features(X, targets)
+    summary = {
+        "features": names, "y": y, "samples": len(targets),
+        "gd": {"weights": dict(zip(names, fit.weights[:-1].tolist(), strict=True)),
+               "intercept": float(fit.weights[-1]), "steps": fit.descent.num_steps,
+               "status": fit.descent.status},
+        "closed_form": {"weights": dict(zip(names, fit.exact[:-1].tolist(), strict=True)),
+                        "intercept": float(fit.exact[-1])},
+        "largest_relative_difference": fit.largest_relative_difference,
+    }  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(summary))
+        return
+    descent = fit.descent
+    typer.echo(f"{y} from {len(names)} features, {len(targets)} rows "
+               f"(gradient descent: {descent.status} after {descent.num_steps} steps)")  # fmt: skip
+    for name, w_gd, w_exact in zip([*names, "(intercept)"], fit.weights, fit.exact, strict=True):
+        typer.echo(f"  {name:>24}: descent {w_gd:+.6g}   least squares {w_exact:+.6g}")
+    typer.echo(f"largest relative difference: {fit.largest_relative_difference:.2e}")
 
 
 TORCH_MODELS = ("mlp", "cnn")

@@ -20,6 +20,15 @@ def test_numpy_layers_load_no_heavy_library(module):
     assert loaded == "", f"importing {module} loaded {loaded}"
 
 
+def test_building_the_explorer_loads_no_torch():
+    # the explorer must answer within seconds: torch (about 1 s to import) loads on first use
+    code = ("import sys; from neuralens.explorer.app import build_app; build_app(); "
+            "print('torch' in sys.modules)")  # fmt: skip
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.strip().splitlines()[-1]  # fmt: skip
+    assert loaded == "False", "building the explorer imported torch"
+
+
 def importers(library: str) -> set[str]:
     """Sub-packages of neuralens whose modules import ``library``."""
     from pathlib import Path

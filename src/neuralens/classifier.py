@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from neuralens import checkpoints
-from neuralens.data import DIGIT_CLASSES, FASHION_CLASSES, load_fashion_mnist, load_mnist
+from neuralens.data.mnist import DATASETS
 from neuralens.device import pick, seed_everything
 from neuralens.history import History
 from neuralens.metrics import classification_report, predict
@@ -32,14 +32,6 @@ from neuralens.training import (
     distributed_world,
     fit,
 )
-
-# CLI name -> (loader, size, class names)
-DATASETS = {
-    "mnist-mini": (load_mnist, "mini", DIGIT_CLASSES),
-    "mnist": (load_mnist, "full", DIGIT_CLASSES),
-    "fashion-mnist-mini": (load_fashion_mnist, "mini", FASHION_CLASSES),
-    "fashion-mnist": (load_fashion_mnist, "full", FASHION_CLASSES),
-}
 
 
 @dataclass

@@ -12,19 +12,19 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from torch import nn
 
-from neuralens import checkpoints
-from neuralens.classifier import DATASETS, image_data
 from neuralens.data.folder import load_image_folder
-from neuralens.data.mnist import idx_folder, load_mnist
+from neuralens.data.mnist import DATASETS, idx_folder, load_mnist
 from neuralens.data.preprocess import MNIST_SIZE
 from neuralens.history import History
-from neuralens.metrics import confusion_matrix
-from neuralens.models.inspect import confident_mistakes, predict_proba
-from neuralens.training import TensorData
+
+if TYPE_CHECKING:  # torch loads on first use: the explorer imports this module at start-up
+    from torch import nn
+
+    from neuralens.training import TensorData
 
 FOLDER = "your images"  # the data choice that reads a folder or zip of class folders
 
@@ -67,9 +67,12 @@ def training_data(
     test_fraction: float = 0.2,
     seed: int = 0,
 ) -> TrainingData:
-    """``source``: a name of ``classifier.DATASETS``, or ``FOLDER`` with ``folder`` (a folder
+    """``source``: a name of ``data.mnist.DATASETS``, or ``FOLDER`` with ``folder`` (a folder
     or zip with one sub-folder of images per class, resized to 28x28, ``test_fraction``
     of each class held out for testing)."""
+    from neuralens.classifier import image_data  # torch loads on first use, not at start-up
+    from neuralens.training import TensorData
+
     if source != FOLDER:
         data = image_data(source, "cpu", train_limit=train_limit)
         return TrainingData(data, tuple(DATASETS[source][2]), source)
@@ -102,6 +105,9 @@ def heldout_report(
     >>> round(report.accuracy, 3), report.confusion.tolist(), report.mistakes.tolist()
     (0.667, [[1, 0], [1, 1]], [2])
     """
+    from neuralens.metrics import confusion_matrix
+    from neuralens.models.inspect import confident_mistakes
+
     predicted = probabilities.argmax(axis=1)
     return HeldOutReport(
         accuracy=float((predicted == labels).mean()),
@@ -115,6 +121,8 @@ def heldout_report(
 
 def torch_report(model: nn.Module, data: TensorData) -> HeldOutReport:
     """The :class:`HeldOutReport` of a torch classifier on ``data``'s evaluation images."""
+    from neuralens.models.inspect import predict_proba
+
     images, labels = data.X_eval.cpu().numpy(), data.y_eval.cpu().numpy()
     return heldout_report(predict_proba(model, images), labels)
 
@@ -138,6 +146,8 @@ def save_for_reuse(
 ) -> Path:
     """Write ``model.safetensors`` + ``model.json`` and ``use_model.py`` in ``folder``;
     return a zip of the three (what a learner downloads)."""
+    from neuralens import checkpoints
+
     folder = Path(folder)
     weights = folder / "model.safetensors"
     checkpoints.save_model(

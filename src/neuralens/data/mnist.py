@@ -123,3 +123,12 @@ def load_fashion_mnist(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Zalando's clothing images, a drop-in for MNIST; class names in ``FASHION_CLASSES``."""
     return load_idx_dataset("fashion-mnist", split, size, data_dir)
+
+
+# CLI name -> (loader, size, class names); torch-free, so the explorer lists them at start-up
+DATASETS = {
+    "mnist-mini": (load_mnist, "mini", DIGIT_CLASSES),
+    "mnist": (load_mnist, "full", DIGIT_CLASSES),
+    "fashion-mnist-mini": (load_fashion_mnist, "mini", FASHION_CLASSES),
+    "fashion-mnist": (load_fashion_mnist, "full", FASHION_CLASSES),
+}

@@ -9,12 +9,6 @@ from neuralens import plots
 from neuralens.explorer import trained
 from neuralens.explorer.components import figure_image, show
 from neuralens.explorer.drawing import digit_inputs, drawing_pixels, mnist_test_digit
-from neuralens.models.inspect import (
-    DESIGNED_FILTERS,
-    first_layer_filters,
-    predict_proba,
-    stage_outputs,
-)
 
 INTRO = """## The CNN, layer by layer
 The same digit through a small convolutional network: each block slides a bank of 3 x 3
@@ -39,6 +33,9 @@ def size_chain(stages: list[tuple[str, np.ndarray]], image_shape: tuple[int, ...
 
 def cnn_views(digit: np.ndarray, choice: str, info: dict | None):
     """Feature maps of every stage, the sizes, the flattened vector and the probabilities."""
+    # torch loads on first use, not at start-up
+    from neuralens.models.inspect import predict_proba, stage_outputs
+
     chosen = trained.choose("cnn", choice, info)
     stages = stage_outputs(chosen.model, digit)
     maps = [(name, value) for name, value in stages if value.ndim == 3]
@@ -60,6 +57,9 @@ def cnn_views(digit: np.ndarray, choice: str, info: dict | None):
 
 def filters_view(choice: str, info: dict | None):
     """The first layer's learned filters above filters a person would design."""
+    # torch loads on first use, not at start-up
+    from neuralens.models.inspect import DESIGNED_FILTERS, first_layer_filters
+
     model = trained.choose("cnn", choice, info).model
     return show(plots.plot_learned_vs_designed(first_layer_filters(model), DESIGNED_FILTERS))
 

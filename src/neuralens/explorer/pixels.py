@@ -6,7 +6,6 @@ import gradio as gr
 import numpy as np
 
 from neuralens import data, plots
-from neuralens.classifier import recipe
 from neuralens.data.preprocess import MNIST_SIZE
 from neuralens.explorer import trained
 from neuralens.explorer.chapter import Chapter
@@ -14,8 +13,6 @@ from neuralens.explorer.components import chapter_header, figure_image, show
 from neuralens.explorer.drawing import digit_inputs, drawing_pixels, mnist_test_digit
 from neuralens.explorer.streaming import StopFlag, stream_run
 from neuralens.history import History
-from neuralens.models.inspect import hidden_unit, predict_proba
-from neuralens.nonlinearity import NonlinearityConfig, compare_activations
 
 LEAD = (
     "An image is a grid of numbers. Draw a digit: it is shrunk to 28 x 28 pixels the way "
@@ -44,6 +41,8 @@ def weighted_sum_text(weights: np.ndarray, x: np.ndarray, bias: float, unit: int
 
 def analyse(digit: np.ndarray, choice: str, info: dict | None, unit: float):
     """Every view of the digit: pixels, numbers, flattened list, probabilities, one unit."""
+    from neuralens.models.inspect import predict_proba  # torch loads on first use, not at start-up
+
     chosen = trained.choose("mlp", choice, info)
     probabilities = predict_proba(chosen.model, digit)[0]
     best = int(probabilities.argmax())
@@ -61,6 +60,8 @@ def analyse(digit: np.ndarray, choice: str, info: dict | None, unit: float):
 
 def unit_view(digit: np.ndarray, chosen: trained.ChosenModel, unit: float):
     """One hidden unit: its 784 weights as an image, and its weighted sum for this digit."""
+    from neuralens.models.inspect import hidden_unit  # torch loads on first use, not at start-up
+
     x = digit / 255.0
     unit = int(min(unit, chosen.model.hidden[0].out_features - 1))
     weights, bias = hidden_unit(chosen.model, unit)
@@ -91,6 +92,9 @@ ACTIVATION_NAMES = {"relu": "with ReLU", "none": "without (linear)"}
 
 def nonlinearity_demo(epochs: float):
     """Train the same MLP with and without ReLU on mini MNIST; the figure grows per epoch."""
+    # torch loads on first use, not at start-up
+    from neuralens.nonlinearity import NonlinearityConfig, compare_activations
+
     X, y = data.load_mnist("train")
     X_test, y_test = data.load_mnist("test")
     config = NonlinearityConfig(num_epochs=int(epochs))
@@ -143,7 +147,8 @@ def build() -> None:
         "## One hidden unit\nEach unit of the first hidden layer has one weight per "
         "pixel: shown as a 28 x 28 image, it is the pattern the unit looks for."
     )
-    num_units = recipe("mlp").model_config.hidden_sizes[0]  # the shipped MLP's first layer
+    # the shipped MLP's first layer, from its metadata: sizing the slider needs no torch
+    num_units = trained.shipped_metadata("mlp")["config"]["hidden_sizes"][0]
     unit = gr.Slider(0, num_units - 1, value=0, step=1, label="hidden unit")
     with gr.Row():
         unit_figure = figure_image("weights, input, weight x input", elem_id="pixels-unit")

@@ -7,15 +7,13 @@ import uuid
 import gradio as gr
 import numpy as np
 
-from neuralens import checkpoints, own_model, plots
-from neuralens.classifier import train_classifier
+from neuralens import own_model, plots
 from neuralens.data import DIGIT_CLASSES, load_mnist
 from neuralens.explorer import trained
 from neuralens.explorer.chapter import Chapter
 from neuralens.explorer.components import chapter_header, figure_image, show
 from neuralens.explorer.streaming import StopFlag, stream_run
 from neuralens.history import History
-from neuralens.training import TrainConfig
 
 LEAD = (
     "Everything so far, in one loop: pick a network and data, press Train, and watch the "
@@ -37,6 +35,8 @@ MAX_LOG_EVERY = 10  # ...but at least every 10 steps, so Stop acts quickly
 
 def torch_work(name: str, source: str, upload, epochs: int, lr: float, limit: int | None):
     """What the training thread runs for a PyTorch model; the hook streams live numbers."""
+    from neuralens.classifier import train_classifier  # torch loads on first use, not at start-up
+    from neuralens.training import TrainConfig
 
     def work(hook):
         data = own_model.training_data(source, upload, limit)
@@ -82,6 +82,8 @@ def status_line(live: dict[str, float], updates: int) -> str:
 
 def finish_torch(result) -> tuple:
     """Save the model for the other chapters and for download; report on the test images."""
+    from neuralens import checkpoints  # torch loads on first use, not at start-up
+
     model, history, data = result
     report = own_model.torch_report(model, data.data)
     trained.prune_runs()

@@ -11,18 +11,22 @@ weights are read with ``checkpoints.load_model`` (safetensors only).
 from __future__ import annotations
 
 import functools
+import json
 import re
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import gradio as gr
-from torch import nn
 
-from neuralens import checkpoints
 from neuralens.data import DIGIT_CLASSES
+
+if TYPE_CHECKING:  # torch loads on first use: pages are built without it (fast start-up)
+    from torch import nn
 
 STORAGE_KEY = "neuralens-trained-model"
 # localStorage only holds a random run id; the secret merely keeps pages of one app in agreement
@@ -70,9 +74,23 @@ def run_checkpoint(run: str) -> Path:
 
 
 @functools.lru_cache(maxsize=2)
+def shipped_metadata(name: str) -> dict:
+    """The shipped ``name`` model's metadata, from the ``.json`` copy beside its weights.
+
+    Read without torch, so a page can size itself to the shipped model at start-up.
+
+    >>> shipped_metadata("mlp")["config"]["hidden_sizes"][0] > 0
+    True
+    """
+    return json.loads((resources.files("neuralens") / "weights" / f"{name}.json").read_text())
+
+
+@functools.lru_cache(maxsize=2)
 def shipped(name: str) -> ChosenModel:
     """The shipped MLP or CNN (read once per process)."""
-    accuracy = checkpoints.shipped_metadata(name).get("metrics", {}).get("test_accuracy")
+    from neuralens import checkpoints  # torch loads on first use, not at start-up
+
+    accuracy = shipped_metadata(name).get("metrics", {}).get("test_accuracy")
     score = f", {accuracy:.1%} on the MNIST test set" if accuracy else ""
     source = f"shipped {name.upper()}{score}"
     return ChosenModel(checkpoints.load_shipped(name), DIGIT_CLASSES, source)
@@ -82,6 +100,8 @@ def trained(info: dict | None) -> ChosenModel | None:
     """The learner's model described by the browser's ``info``, or None when there is none."""
     if not isinstance(info, dict) or "run" not in info:
         return None
+    from neuralens import checkpoints  # torch loads on first use, not at start-up
+
     try:
         path = run_checkpoint(info["run"])
         checkpoint = checkpoints.load(path)
@@ -98,6 +118,8 @@ def trained(info: dict | None) -> ChosenModel | None:
 
 def choose(kind: str, choice: str, info: dict | None) -> ChosenModel:
     """The learner's model when chosen and available and of ``kind``, else the shipped one."""
+    from neuralens import checkpoints  # torch loads on first use, not at start-up
+
     if choice != TRAINED_CHOICE:
         return shipped(kind)
     mine = trained(info)

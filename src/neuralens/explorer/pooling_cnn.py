@@ -63,5 +63,6 @@ def build() -> None:
     build_cnn_section()  # the CNN half: explorer/cnn_inside.py
 
 
-CHAPTER = Chapter(7, "Pooling and the CNN", "cnn", "Max and average pooling on the lecture's "
-                  "4x4 example and on a photo that halves at every step.", build)  # fmt: skip
+SUMMARY = ("Pool the lecture's 4x4 example and a photo that halves at every step; then follow "
+           "a digit through the CNN, feature map by feature map, to its probabilities.")
+CHAPTER = Chapter(7, "Pooling and the CNN", "cnn", SUMMARY, build)

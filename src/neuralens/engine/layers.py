@@ -7,6 +7,7 @@ the gradients of its parameters and returns the gradient for the layer before it
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -40,14 +41,16 @@ class Parameter:
         return self.value.shape
 
 
-class Layer:
+class Layer(ABC):
     """Base class: ``layer(x)`` runs ``forward``; a layer without weights has no parameters."""
 
+    @abstractmethod
     def forward(self, x: np.ndarray) -> np.ndarray:
-        raise NotImplementedError(f"{type(self).__name__} must define forward")
+        """y from x, caching what ``backward`` needs."""
 
+    @abstractmethod
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
-        raise NotImplementedError(f"{type(self).__name__} must define backward")
+        """dL/dx from dL/dy; fills the gradients of the layer's parameters."""
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
 import numpy as np
@@ -12,7 +13,7 @@ import numpy as np
 from neuralens.engine.layers import Parameter
 
 
-class Optimizer:
+class Optimizer(ABC):
     """Holds the parameters it updates; ``zero_grad`` clears their gradients."""
 
     def __init__(self, parameters: Iterable[Parameter], lr: float) -> None:
@@ -27,8 +28,9 @@ class Optimizer:
         for parameter in self.parameters:
             parameter.grad[...] = 0
 
+    @abstractmethod
     def step(self) -> None:
-        raise NotImplementedError
+        """Move every parameter against its gradient."""
 
 
 class SGD(Optimizer):

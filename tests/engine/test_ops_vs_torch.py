@@ -71,34 +71,29 @@ def pool_cases(draw):
     return shape, kernel, stride, draw(st.integers(0, 2**16))
 
 
+POOLS = {
+    "max": (engine.max_pool2d, F.max_pool2d,
+            lambda grad_y, x, k, s: pooling.max_pool2d_backward(grad_y, x, k, s)),
+    "avg": (engine.avg_pool2d, F.avg_pool2d,
+            lambda grad_y, x, k, s: pooling.avg_pool2d_backward(grad_y, x.shape, k, s)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", POOLS)
 @FEW
-@given(pool_cases())
-def test_max_pool2d_matches_torch(case):
+@given(case=pool_cases())
+def test_pool2d_matches_torch(kind, case):
+    ours, theirs, backward = POOLS[kind]
     shape, kernel, stride, seed = case
     rng = np.random.default_rng(seed)
     x = rng.normal(size=shape)
-    y = engine.max_pool2d(x, kernel, stride)
+    y = ours(x, kernel, stride)
     tx = as_torch(x)
-    ty = F.max_pool2d(tx, kernel, stride)
+    ty = theirs(tx, kernel, stride)
     close(y, ty)
     grad_y = rng.normal(size=y.shape)
     ty.backward(torch.tensor(grad_y))
-    close(pooling.max_pool2d_backward(grad_y, x, kernel, stride), tx.grad)
-
-
-@FEW
-@given(pool_cases())
-def test_avg_pool2d_matches_torch(case):
-    shape, kernel, stride, seed = case
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=shape)
-    y = engine.avg_pool2d(x, kernel, stride)
-    tx = as_torch(x)
-    ty = F.avg_pool2d(tx, kernel, stride)
-    close(y, ty)
-    grad_y = rng.normal(size=y.shape)
-    ty.backward(torch.tensor(grad_y))
-    close(pooling.avg_pool2d_backward(grad_y, x.shape, kernel, stride), tx.grad)
+    close(backward(grad_y, x, kernel, stride), tx.grad)
 
 
 @FEW

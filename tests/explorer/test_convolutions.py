@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from neuralens.engine import examples
 
@@ -32,9 +34,17 @@ def test_step_through_reaches_the_last_position_with_the_lecture_output(explorer
     explorer.locator("#conv-previous").click()
     equation.get_by_text("position 1 of 90").wait_for()
     number = explorer.locator("#conv-position input[type='number']")
-    number.fill("88")
-    number.press("Enter")
-    equation.get_by_text("position 89 of 90").wait_for()
+    expect(number).to_have_value("0")  # Previous's answer has reached the slider too
+    target = equation.get_by_text("position 89 of 90")
+    for _ in range(3):  # a late update of the slider can overwrite the typed value: type again
+        number.fill("88")
+        number.press("Enter")
+        try:
+            target.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    target.wait_for()
     explorer.locator("#conv-play").click()  # plays on from here to the last position
     equation.get_by_text("The output is complete").wait_for(timeout=20_000)
     text = equation.inner_text()

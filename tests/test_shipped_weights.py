@@ -28,3 +28,15 @@ def test_shipped_weights_reach_their_stated_accuracy_on_full_mnist(name, full_da
     stated = checkpoints.shipped_metadata(name)["metrics"]["test_accuracy"]
     assert report["num_examples"] == 10_000
     assert report["accuracy"] == pytest.approx(stated, abs=1e-4)  # what `make weights` measured
+
+
+@pytest.mark.parametrize("name", ["mlp", "cnn"])
+def test_the_json_copy_matches_the_metadata_inside_the_weights(name):
+    assert checkpoints.shipped_metadata(name) == checkpoints.load(
+        checkpoints.shipped_path(name)
+    ).metadata
+
+
+def test_unknown_shipped_name_is_a_checkpoint_error():
+    with pytest.raises(checkpoints.CheckpointError, match="shipped: mlp, cnn"):
+        checkpoints.shipped_metadata("resnet")

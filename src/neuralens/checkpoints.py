@@ -25,7 +25,6 @@ import json
 import os
 import uuid
 from dataclasses import asdict, dataclass, is_dataclass
-from importlib import resources
 from pathlib import Path
 
 import torch
@@ -34,12 +33,11 @@ from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 from torch import nn
 
-from neuralens import __version__
+from neuralens import __version__, weights
 from neuralens.models import MODELS, build_model, model_name
 
 FORMAT = "neuralens-checkpoint"
 HEADER_KEY = "neuralens"
-SHIPPED = ("mlp", "cnn")
 PICKLE_MAGIC = (b"\x80", b"PK\x03\x04")  # pickle protocol >= 2; torch.save's zip archive
 
 
@@ -179,9 +177,10 @@ def load_model(path: str | Path, expected: str | None = None) -> nn.Module:
 
 def shipped_path(name: str) -> Path:
     """Where the pretrained weights of ``name`` ("mlp" or "cnn") live in the package."""
-    if name not in SHIPPED:
-        raise CheckpointError(f"no shipped weights for {name!r}; shipped: {', '.join(SHIPPED)}")
-    return Path(str(resources.files("neuralens") / "weights" / f"{name}.safetensors"))
+    try:
+        return weights.weights_path(name)
+    except ValueError as error:
+        raise CheckpointError(str(error)) from None
 
 
 def load_shipped(name: str) -> nn.Module:
@@ -197,4 +196,5 @@ def load_shipped(name: str) -> nn.Module:
 
 def shipped_metadata(name: str) -> dict:
     """The metadata stored with the shipped weights of ``name`` (metrics, config, data, seed)."""
-    return load(shipped_path(name)).metadata
+    shipped_path(name)  # an unknown name is a CheckpointError here too
+    return weights.shipped_metadata(name)

@@ -13,6 +13,7 @@ from neuralens.explorer.components import chapter_header, figure_image, show
 from neuralens.explorer.drawing import digit_inputs, drawing_pixels, mnist_test_digit
 from neuralens.explorer.streaming import StopFlag, stream_run
 from neuralens.history import History
+from neuralens.weights import shipped_metadata
 
 LEAD = (
     "An image is a grid of numbers. Draw a digit: it is shrunk to 28 x 28 pixels the way "
@@ -148,7 +149,7 @@ def build() -> None:
         "pixel: shown as a 28 x 28 image, it is the pattern the unit looks for."
     )
     # the shipped MLP's first layer, from its metadata: sizing the slider needs no torch
-    num_units = trained.shipped_metadata("mlp")["config"]["hidden_sizes"][0]
+    num_units = shipped_metadata("mlp")["config"]["hidden_sizes"][0]
     unit = gr.Slider(0, num_units - 1, value=0, step=1, label="hidden unit")
     with gr.Row():
         unit_figure = figure_image("weights, input, weight x input", elem_id="pixels-unit")

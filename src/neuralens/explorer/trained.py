@@ -11,19 +11,18 @@ weights are read with ``checkpoints.load_model`` (safetensors only).
 from __future__ import annotations
 
 import functools
-import json
 import re
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import gradio as gr
 
 from neuralens.data import DIGIT_CLASSES
+from neuralens.weights import shipped_metadata
 
 if TYPE_CHECKING:  # torch loads on first use: pages are built without it (fast start-up)
     from torch import nn
@@ -74,17 +73,6 @@ def run_checkpoint(run: str) -> Path:
 
 
 @functools.lru_cache(maxsize=2)
-def shipped_metadata(name: str) -> dict:
-    """The shipped ``name`` model's metadata, from the ``.json`` copy beside its weights.
-
-    Read without torch, so a page can size itself to the shipped model at start-up.
-
-    >>> shipped_metadata("mlp")["config"]["hidden_sizes"][0] > 0
-    True
-    """
-    return json.loads((resources.files("neuralens") / "weights" / f"{name}.json").read_text())
-
-
 @functools.lru_cache(maxsize=2)
 def shipped(name: str) -> ChosenModel:
     """The shipped MLP or CNN (read once per process)."""

@@ -63,3 +63,19 @@ def test_bench_shapes_prints_json():
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["benchmark"] == "shapes" and report["images_per_s"] > 0
+
+
+def test_bench_list_names_every_benchmark():
+    from neuralens.bench import BENCHMARKS
+
+    result = runner.invoke(app, ["bench", "list"])
+    assert result.exit_code == 0
+    assert [line.split(":")[0] for line in result.output.splitlines()] == list(BENCHMARKS)
+
+
+def test_startup_benchmark_reports_time_to_first_page():
+    from neuralens.bench.startup import run
+
+    report = run(repeats=1)
+    assert report["seconds_to_first_page"] > report["seconds_import_gradio"] > 0
+    assert report["ratio"] == report["seconds_to_first_page"] / report["seconds_import_gradio"]

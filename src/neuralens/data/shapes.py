@@ -4,6 +4,12 @@ Each image shows one to a few disks, rectangles and triangles on a textured,
 noisy background. Every answer the four vision tasks ask for is known exactly:
 the class of each object (classification), its box (detection), a class per
 pixel (semantic segmentation) and a mask per object (instance segmentation).
+
+With ``overlap=True`` objects may touch and overlap: a later object hides the
+part of an earlier one it covers, each instance mask is the *visible* part and
+each box the visible extent. Then instance segmentation is more than finding
+connected blobs: two touching disks are one blob but two objects. No object is
+hidden beyond ``min_visible`` of its own area (a placement that would is redrawn).
 """
 
 from __future__ import annotations
@@ -82,19 +88,61 @@ def _place(rng: np.random.Generator, taken: list, size: int) -> tuple[int, int, 
     return None
 
 
-def make_shapes(
-    n: int, size: int = 64, seed: int = 0, min_objects: int = 1, max_objects: int = 3
-) -> Shapes:
-    """Draw ``n`` images of ``size`` x ``size`` pixels; the same ``seed`` gives the same data.
+def _place_overlapping(
+    rng: np.random.Generator,
+    kind: int,
+    full_masks: list,
+    visible: np.ndarray,
+    size: int,
+    min_visible: float,
+) -> np.ndarray | None:
+    """A shape's mask, anywhere, that leaves every earlier object >= ``min_visible`` visible.
 
-    >>> data = make_shapes(4, size=32, seed=1)
-    >>> data.images.shape, data.instances.shape
-    ((4, 32, 32, 3), (4, 3, 32, 32))
+    ``visible`` is bool (K, H, W): what is still seen of each earlier object.
     """
+    for _ in range(20):
+        side = int(rng.integers(size // 6, size // 2.5))
+        row, col = (int(v) for v in rng.integers(1, size - side - 1, size=2))
+        mask = _object_mask(rng, kind, (row, col, side), size)
+        left = (visible & ~mask).sum(axis=(1, 2))  # (K,) pixels still seen of each earlier one
+        if all(left[k] >= min_visible * full.sum() for k, full in enumerate(full_masks)):
+            return mask
+    return None
+
+
+def _check_arguments(n: int, size: int, min_objects: int, max_objects: int, min_visible: float):
     if n < 0 or size < 16:
         raise ValueError(f"make_shapes needs n >= 0 and size >= 16, got n={n}, size={size}")
     if not 1 <= min_objects <= max_objects:
         raise ValueError(f"need 1 <= min_objects <= max_objects, got {min_objects}, {max_objects}")
+    if not 0 < min_visible <= 1:
+        raise ValueError(f"min_visible is a fraction in (0, 1], got {min_visible}")
+
+
+def make_shapes(
+    n: int,
+    size: int = 64,
+    seed: int = 0,
+    min_objects: int = 1,
+    max_objects: int = 3,
+    overlap: bool = False,
+    min_visible: float = 0.5,
+) -> Shapes:
+    """Draw ``n`` images of ``size`` x ``size`` pixels; the same ``seed`` gives the same data.
+
+    ``overlap=True`` lets objects touch and overlap (later ones in front); every
+    object keeps at least ``min_visible`` of its area in view.
+
+    >>> data = make_shapes(4, size=32, seed=1)
+    >>> data.images.shape, data.instances.shape
+    ((4, 32, 32, 3), (4, 3, 32, 32))
+    >>> scenes = make_shapes(200, seed=0, overlap=True)
+    >>> bool((scenes.instances.sum(axis=1) <= 1).all())  # each pixel shows one object
+    True
+    """
+    _check_arguments(n, size, min_objects, max_objects, min_visible)
+    if overlap:
+        return _make_overlapping(n, size, seed, min_objects, max_objects, min_visible)
     rng = np.random.default_rng(seed)
     images, background_means = _backgrounds(rng, n, size)
     labels = np.full((n, max_objects), -1, dtype=np.int64)
@@ -123,3 +171,48 @@ def make_shapes(
             counts[i] = k + 1
     images = np.clip(images, 0, 255, out=images).astype(np.uint8)
     return Shapes(images, labels, boxes, semantic, instances, counts)
+
+
+def _make_overlapping(
+    n: int, size: int, seed: int, min_objects: int, max_objects: int, min_visible: float
+) -> Shapes:
+    """``make_shapes(overlap=True)``: objects painted back to front, masks = visible parts."""
+    rng = np.random.default_rng(seed)
+    images, background_means = _backgrounds(rng, n, size)
+    labels = np.full((n, max_objects), -1, dtype=np.int64)
+    instances = np.zeros((n, max_objects, size, size), dtype=bool)
+    for i in range(n):
+        full_masks: list[np.ndarray] = []
+        for _ in range(int(rng.integers(min_objects, max_objects + 1))):
+            kind = int(rng.integers(len(SHAPE_CLASSES)))
+            k = len(full_masks)
+            mask = _place_overlapping(rng, kind, full_masks, instances[i, :k], size, min_visible)
+            if mask is None:
+                continue
+            instances[i, :k] &= ~mask  # the new object hides what it covers
+            instances[i, k] = mask
+            full_masks.append(mask)
+            labels[i, k] = kind
+            dark, light = rng.uniform(0, 60, 3), rng.uniform(190, 255, 3)
+            colour = np.where(background_means[i] > 128, dark, light)
+            images[i][mask] = colour + rng.normal(0.0, 8.0, size=(int(mask.sum()), 3))
+    counts = (labels >= 0).sum(axis=1)
+    semantic = np.zeros((n, size, size), dtype=np.uint8)
+    boxes = np.zeros((n, max_objects, 4), dtype=np.float32)
+    for i, k in zip(*np.nonzero(labels >= 0), strict=True):
+        semantic[i][instances[i, k]] = labels[i, k] + 1
+        boxes[i, k] = mask_box(instances[i, k])
+    images = np.clip(images, 0, 255, out=images).astype(np.uint8)
+    return Shapes(images, labels, boxes, semantic, instances, counts.astype(np.int64))
+
+
+def mask_box(mask: np.ndarray) -> tuple[int, int, int, int]:
+    """The box (x0, y0, x1, y1) of pixel edges around a mask's True pixels.
+
+    >>> mask_box(np.array([[0, 0, 0], [0, 1, 1], [0, 0, 0]], dtype=bool))
+    (1, 1, 3, 2)
+    """
+    rows, cols = np.nonzero(mask)
+    if len(rows) == 0:
+        raise ValueError("an empty mask has no box")
+    return int(cols.min()), int(rows.min()), int(cols.max()) + 1, int(rows.max()) + 1

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
+import sys
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry or version look-ups
 
@@ -11,6 +13,7 @@ import gradio as gr  # noqa: E402
 
 from neuralens.explorer import home  # noqa: E402
 from neuralens.explorer.chapter import Chapter  # noqa: E402
+from neuralens.explorer.serving import ServeConfig, network_warning  # noqa: E402
 
 # Lecture order. A chapter appears once its capability has landed: add its module here.
 CHAPTER_MODULES = (
@@ -24,6 +27,9 @@ CHAPTER_MODULES = (
     "neuralens.explorer.train_own",
 )
 
+HEAVY = "heavy"  # the concurrency group of training, sampling and uploads
+HEAVY_FUNCTIONS = ("use_columns",)  # not generators and no File input, but they fit a whole table
+
 CSS = """
 .gradio-container {max-width: 1280px !important}
 #chapter-list table {font-size: 1rem}
@@ -36,20 +42,64 @@ def chapters() -> list[Chapter]:
     return sorted(found, key=lambda chapter: chapter.number)
 
 
-def build_app() -> gr.Blocks:
-    """The whole explorer as one Gradio app with a page per chapter."""
+def build_app(config: ServeConfig | None = None) -> gr.Blocks:
+    """The whole explorer as one Gradio app with a page per chapter.
+
+    Gradio's cache of outputs (every rendered figure is a file) is cleaned every
+    ``config.cache_check_s`` seconds of the files older than ``config.cache_max_age_s``.
+    """
+    config = config or ServeConfig()
     pages = chapters()
-    with gr.Blocks(title="neuralens") as demo:
+    delete_cache = (config.cache_check_s, config.cache_max_age_s)
+    with gr.Blocks(title="neuralens", delete_cache=delete_cache) as demo:
         home.build(pages)
     for chapter in pages:
         with demo.route(f"{chapter.number}. {chapter.title}", f"/{chapter.path}"):
             chapter.build()
+    share_the_server(demo, config.concurrency)
     return demo
 
 
-def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Start the explorer and block until interrupted."""
-    build_app().queue().launch(
-        server_name=host, server_port=port, css=CSS, theme=gr.themes.Default(),
+def is_heavy(block_fn) -> bool:
+    """Training and sampling (generators that stream), uploads and whole-table fits."""
+    fn = block_fn.fn
+    takes_file = any(isinstance(block, gr.File) for block in block_fn.inputs)
+    name = getattr(fn, "__name__", "")
+    return inspect.isgeneratorfunction(fn) or takes_file or name in HEAVY_FUNCTIONS
+
+
+def share_the_server(demo: gr.Blocks, concurrency: int) -> None:
+    """Light events run at once for every learner; heavy ones share ``concurrency`` places.
+
+    Gradio's default runs one call of each page's events at a time for all users, so
+    20 learners moving a slider wait for each other. Light events (a slider redraw)
+    get no limit; heavy ones wait in one line, and Gradio shows each its place.
+    """
+    for block_fn in demo.fns.values():
+        if is_heavy(block_fn):
+            block_fn.concurrency_id, block_fn.concurrency_limit = HEAVY, concurrency
+        else:
+            block_fn.concurrency_limit = None
+
+
+def auth_message(config: ServeConfig) -> str | None:
+    return "Log in with the name and password your teacher gave you." if config.auth else None
+
+
+def serve(config: ServeConfig | None = None, **fields) -> None:
+    """Start the explorer and block until interrupted.
+
+    ``config`` (or its fields as keywords: ``serve(host="0.0.0.0")``) is validated
+    first: a bad port, a port in use or a foreign address is a one-line ValueError.
+    """
+    config = (config or ServeConfig(**fields)).validated()
+    warning = network_warning(config)
+    if warning:
+        print(warning, file=sys.stderr)
+    demo = build_app(config).queue(max_size=config.queue_size, default_concurrency_limit=None)
+    demo.launch(
+        server_name=config.host, server_port=config.port, css=CSS, theme=gr.themes.Default(),
         footer_links=["settings"], show_error=True, ssr_mode=False,
+        auth=list(config.auth) or None, auth_message=auth_message(config),
+        max_file_size=config.max_file_size,
     )  # fmt: skip

@@ -94,8 +94,9 @@ def test_paraphrases_differ_and_use_only_the_vocabulary():
 def test_all_attributes_appear_and_colours_never_clash():
     attributes, _ = sample_attributes(2000, seed=0)
     present = attributes.shapes >= 0
-    for values, names in ((attributes.shapes, SHAPES), (attributes.colours, COLOURS),
-                          (attributes.sizes, SIZES), (attributes.positions, POSITIONS)):  # fmt: skip
+    named = {"shapes": SHAPES, "colours": COLOURS, "sizes": SIZES, "positions": POSITIONS}
+    for name, names in named.items():
+        values = getattr(attributes, name)
         assert set(np.unique(values[present])) == set(range(len(names)))
     assert set(np.unique(attributes.backgrounds)) == set(range(len(BACKGROUNDS)))
     for background, colours in CLASHES.items():

@@ -28,10 +28,14 @@ POSITIONS = ("left", "right", "top", "bottom", "centre")
 BACKGROUNDS = ("plain", "grass", "sand", "water", "sky")
 
 # RGB of each colour and background; an object is never drawn in its background's colour
-COLOUR_RGB = np.array([(215, 40, 40), (40, 170, 60), (40, 70, 215),
-                       (240, 210, 40), (140, 60, 185), (240, 240, 240)], dtype=np.float32)  # fmt: skip
-BACKGROUND_RGB = np.array([(130, 130, 130), (70, 120, 45), (212, 182, 122),
-                           (40, 95, 165), (95, 150, 225)], dtype=np.float32)  # fmt: skip
+COLOUR_RGB = np.array(
+    [(215, 40, 40), (40, 170, 60), (40, 70, 215), (240, 210, 40), (140, 60, 185), (240, 240, 240)],
+    dtype=np.float32,
+)
+BACKGROUND_RGB = np.array(
+    [(130, 130, 130), (70, 120, 45), (212, 182, 122), (40, 95, 165), (95, 150, 225)],
+    dtype=np.float32,
+)
 CLASHES = {"grass": ("green",), "sand": ("yellow",), "water": ("blue",)}
 
 # the words each attribute may be said with; the first is the canonical one

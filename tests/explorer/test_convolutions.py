@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import expect
 
 from neuralens.engine import examples
 
@@ -23,34 +22,33 @@ def wait_until_changed(read, before: str, timeout: float = 20.0) -> str:
     raise AssertionError(f"nothing changed within {timeout} s (still {before[:80]!r})")
 
 
-def test_step_through_reaches_the_last_position_with_the_lecture_output(explorer):
+def test_step_through_stays_where_put_and_plays_every_position(explorer):
     explorer.goto(explorer.explorer_url + "/convolutions")
-    equation = explorer.locator("#conv-equation")
+    walk = explorer.locator("#conv-walk")
+    equation = walk.locator(".walk-equation")
     equation.get_by_text("position 1 of 90").wait_for()
-    explorer.locator("#conv-step img").wait_for()
-    explorer.locator("#conv-next").click()
-    equation.get_by_text("position 2 of 90").wait_for()
+    walk.locator(".walk-next").click()
     assert "0*1 + 0*1 + 0*1 + 1*1 = 1" in equation.inner_text()
-    explorer.locator("#conv-previous").click()
-    equation.get_by_text("position 1 of 90").wait_for()
-    number = explorer.locator("#conv-position input[type='number']")
-    expect(number).to_have_value("0")  # Previous's answer has reached the slider too
-    target = equation.get_by_text("position 89 of 90")
-    for _ in range(3):  # a late update of the slider can overwrite the typed value: type again
-        number.fill("88")
-        number.press("Enter")
-        try:
-            target.wait_for(timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    target.wait_for()
-    explorer.locator("#conv-play").click()  # plays on from here to the last position
-    equation.get_by_text("The output is complete").wait_for(timeout=20_000)
+    walk.locator(".walk-position").fill("45")  # the slider shows the position's own number
+    equation.get_by_text("position 45 of 90").wait_for()
+    time.sleep(1.0)  # nothing may pull the slider back
+    assert walk.locator(".walk-position").input_value() == "45"
+    assert "position 45 of 90" in equation.inner_text()
+    seen = []
+    walk.locator(".walk-play").click()
+    while "The output is complete" not in (text := equation.inner_text()):
+        shown = int(re.search(r"position (\d+) of 90", text).group(1))
+        row, col = (int(v) for v in re.search(r"row (\d+), column (\d+)", text).groups())
+        assert (row, col) == divmod(shown - 1, 10)  # the text names the cell it shows
+        seen.append(shown)
+        time.sleep(0.05)
+    assert seen == sorted(seen) and len(set(seen)) > 10  # in order, frame after frame
     text = equation.inner_text()
     assert "position 90 of 90" in text
     for row in examples.conv_example():
         assert " ".join(f"{value:g}" for value in row) in text
+    highlighted = walk.locator(".walk-output td.inside")
+    assert highlighted.count() == 1 and highlighted.inner_text() == "0"  # the last cell
 
 
 def test_editing_a_kernel_cell_changes_the_filtered_image(explorer):
@@ -63,6 +61,11 @@ def test_editing_a_kernel_cell_changes_the_filtered_image(explorer):
     explorer.keyboard.type("7")
     explorer.keyboard.press("Enter")
     wait_until_changed(lambda: output.get_attribute("src") or "", before)
+    cell.dblclick()
+    explorer.keyboard.type("abc")  # a word in a number cell: named, the picture kept
+    explorer.keyboard.press("Enter")
+    note = explorer.locator("#conv-note")
+    note.get_by_text("kernel cell (row 1, column 1) needs a number").wait_for()
     explorer.locator("#conv-preset input").click()
     explorer.get_by_role("option", name="box blur").click()
     after_edit = output.get_attribute("src")
@@ -70,6 +73,12 @@ def test_editing_a_kernel_cell_changes_the_filtered_image(explorer):
     assert "brightness kept" in explorer.locator("#conv-note").inner_text()
     explorer.locator("#conv-size").get_by_label("5x5").check()
     explorer.locator("#conv-kernel [data-testid='cell-4-4']").wait_for()  # 25 numbers now
+    before = output.get_attribute("src")
+    explorer.locator("#conv-source").get_by_label("a digit").check()
+    wait_until_changed(lambda: output.get_attribute("src") or "", before)
+    explorer.wait_for_function(  # a digit is shown large, each pixel a visible square
+        "document.querySelector('#conv-output img').naturalWidth >= 280"
+    )
 
 
 def test_pooling_section_shows_the_example_and_the_halving_photo(explorer):

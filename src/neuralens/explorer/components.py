@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import gradio as gr
 import numpy as np
+from gradio.context import get_blocks_context
 
 from neuralens.plots import Figure, to_rgb
 
@@ -24,3 +27,36 @@ def show(fig: Figure) -> np.ndarray:
 def chapter_header(number: int, title: str, lead: str) -> gr.Markdown:
     """The heading every chapter page starts with: number, title, one short paragraph."""
     return gr.Markdown(f"# {number}. {title}\n{lead}" if number else f"# {title}\n{lead}")
+
+
+def on_page_load(fn: Callable, inputs=None, outputs=None, **kwargs):
+    """Run ``fn`` when the page opens, and only then.
+
+    ``gr.on(None, fn, inputs, ...)`` would also run it on every change of its inputs, where
+    it fights the page's other events (a slider reset while it moves, trained weights
+    replaced by random ones).
+    """
+    page = get_blocks_context().root_block
+    return gr.on([page.load], fn, inputs, outputs, **kwargs)
+
+
+def read_number(value, name: str, low: float, high: float) -> float:
+    """A number box's value, or a ValueError that says in plain words what the box needs.
+
+    >>> read_number("0.5", "learning rate", 0, 10)
+    0.5
+    >>> read_number(None, "learning rate", 0, 10)
+    Traceback (most recent call last):
+    ...
+    ValueError: learning rate needs a number between 0 and 10; the box is empty
+    """
+    needs = f"{name} needs a number between {low:g} and {high:g}"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(f"{needs}; the box is empty")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{needs}; got {str(value)!r}") from None
+    if not low <= number <= high:  # also refuses NaN
+        raise ValueError(f"{needs}; got {number:g}")
+    return number

@@ -2,59 +2,33 @@
 
 from __future__ import annotations
 
-import time
-
 import gradio as gr
 import numpy as np
 
 from neuralens import data, plots
-from neuralens.engine import examples
 from neuralens.engine.filters import PRESETS, filter_image, preset, to_gray
 from neuralens.engine.learned_filter import learn_filter
 from neuralens.explorer.chapter import Chapter
-from neuralens.explorer.components import chapter_header, figure_image, show
+from neuralens.explorer.components import (
+    chapter_header,
+    figure_image,
+    on_page_load,
+    read_number,
+    show,
+)
+from neuralens.explorer.filter_walk import filter_walk
 
 LEAD = (
     "A convolution is a small image, the **filter**, travelling across an image: at every "
     "position it multiplies the pixels it covers by its own numbers and sums them into one "
     "output pixel. Step through the lecture's example, then design filters on a photo."
 )
-PLAY_SECONDS = 0.12  # pause between positions while playing
 SOURCES = ("the cat", "a digit")
 PHOTO_STEP = 2  # show the cat at half size: 150x226 pixels, filtered at once
 LEARN_STEP = 3  # the learned-filter demo trains on the cat at a third of its size
 LEARN_FRAMES = 25  # how many kernels the convergence animation shows
-
-
-def step_view(position: float) -> tuple[int, np.ndarray, str]:
-    """The figure and the written multiply-and-sum for one filter position."""
-    steps = examples.conv_steps()
-    position = int(min(max(position, 0), len(steps) - 1))
-    step = steps[position]
-    output = examples.conv_example()
-    figure = plots.plot_conv_step(examples.CONV_INPUT, examples.CONV_KERNEL, output,
-                                  step.row, step.col)  # fmt: skip
-    text = (f"**position {position + 1} of {len(steps)}** (row {step.row}, column {step.col}): "
-            f"`{step.equation()}`")  # fmt: skip
-    if position == len(steps) - 1:
-        rows = "\n".join(" ".join(f"{value:g}" for value in row) for row in output)
-        size = f"{output.shape[0]}x{output.shape[1]}"
-        text += f"\n\nThe output is complete, {size}:\n```\n{rows}\n```"
-    return position, show(figure), text
-
-
-def move(position: float, by: int) -> tuple[int, np.ndarray, str]:
-    return step_view(position + by)
-
-
-def play(position: float):
-    """Walk the filter from the current position (or the start, at the end) to the last one."""
-    last = len(examples.conv_steps()) - 1
-    start = 0 if position >= last else int(position)
-    for current in range(start, last + 1):
-        shown_at = time.monotonic()
-        yield step_view(current)
-        time.sleep(max(0.0, shown_at + PLAY_SECONDS - time.monotonic()))
+KERNEL_LIMIT = 1000  # kernel numbers a learner may type: beyond this the picture saturates
+DIGIT_ZOOM = 12  # a 28x28 digit shown 336 pixels wide, each pixel a visible square
 
 
 def source_image(source: str) -> np.ndarray:
@@ -66,19 +40,35 @@ def source_image(source: str) -> np.ndarray:
 
 
 def for_display(filtered: np.ndarray) -> np.ndarray:
-    """Filter output -> uint8 gray: mid-gray is zero when the output has both signs."""
+    """Filter output -> uint8 gray: mid-gray is zero when the output has both signs; a small
+    image (a digit) is enlarged pixel by pixel so each pixel stays a visible square."""
     if filtered.min() < 0:
         filtered = 0.5 + filtered / (2 * (np.abs(filtered).max() or 1.0))
-    return (np.clip(filtered, 0, 1) * 255).astype(np.uint8)
+    shown = (np.clip(filtered, 0, 1) * 255).astype(np.uint8)
+    if max(shown.shape) < 100:
+        shown = shown.repeat(DIGIT_ZOOM, axis=0).repeat(DIGIT_ZOOM, axis=1)
+    return shown
+
+
+def read_kernel(kernel) -> np.ndarray:
+    """The table's cells as a float kernel; a blank or non-numeric cell is named."""
+    cells = np.asarray(kernel, dtype=object)
+    if cells.ndim != 2 or cells.size == 0:
+        raise ValueError("the kernel needs a square table of numbers")
+    numbers = np.empty(cells.shape)
+    for (row, col), value in np.ndenumerate(cells):
+        name = f"kernel cell (row {row + 1}, column {col + 1})"
+        numbers[row, col] = read_number(value, name, -KERNEL_LIMIT, KERNEL_LIMIT)
+    return numbers
 
 
 def apply_kernel(source: str, kernel) -> tuple[np.ndarray, str]:
     """The engine's convolution of the chosen image with the kernel in the table."""
     try:
-        kernel = np.asarray(kernel, dtype=float)
+        kernel = read_kernel(kernel)
         filtered = filter_image(source_image(source), kernel)
-    except (ValueError, TypeError) as error:
-        return gr.update(), f"Cannot filter: {error}"
+    except ValueError as error:
+        return gr.update(), f"**Cannot filter:** {error}. The picture shows the last good kernel."
     note = f"kernel sum {kernel.sum():.3g}: " + (
         "brightness kept" if abs(kernel.sum() - 1) < 1e-6
         else "flat regions go to zero (mid-gray), edges light up" if abs(kernel.sum()) < 1e-6
@@ -111,20 +101,9 @@ def learn_view():
 def build() -> None:
     chapter_header(6, "Convolutions", LEAD)
     gr.Markdown("## The filter, position by position\nA 10x11 image of 0s and 1s and a 2x2 "
-                "filter of ones: each output pixel counts the ink under the filter.")  # fmt: skip
-    last = len(examples.conv_steps()) - 1
-    with gr.Row():
-        previous = gr.Button("Previous", elem_id="conv-previous")
-        following = gr.Button("Next", elem_id="conv-next")
-        playing = gr.Button("Play", variant="primary", elem_id="conv-play")
-        position = gr.Slider(0, last, value=0, step=1, label="position", elem_id="conv-position")
-    picture = figure_image("the filter on the image", elem_id="conv-step")
-    equation = gr.Markdown(elem_id="conv-equation")
-    step_outputs = [position, picture, equation]
-    previous.click(lambda p: move(p, -1), position, step_outputs)
-    following.click(lambda p: move(p, 1), position, step_outputs)
-    playing.click(play, position, step_outputs)
-    position.release(step_view, position, step_outputs)
+                "filter of ones: each output pixel counts the ink under the filter. Step with "
+                "Previous / Next, drag the slider, or Play every position in order.")  # fmt: skip
+    filter_walk("conv-walk")
 
     gr.Markdown("## Design a filter\nPick a preset or type your own numbers; the engine's "
                 "`conv2d` filters the image at once.")  # fmt: skip
@@ -144,8 +123,7 @@ def build() -> None:
     size.change(choose_preset, [chosen, size], kernel)
     kernel.change(apply_kernel, [source, kernel], [filtered, note])
     source.change(apply_kernel, [source, kernel], [filtered, note])
-    gr.on(None, step_view, position, step_outputs)  # on page load: draw, not at build time
-    gr.on(None, apply_kernel, [source, kernel], [filtered, note])
+    on_page_load(apply_kernel, [source, kernel], [filtered, note])
 
     gr.Markdown("## Designed vs learned\nGradient descent on one 3x3 `Conv2d`, asked to "
                 "reproduce the vertical-edge filter's output on the cat, finds its "

@@ -76,3 +76,16 @@ def test_bad_input_names_the_problem():
         to_mnist(np.zeros((2, 3, 4, 5)))
     with pytest.raises(ValueError, match="does not fit"):
         centre_by_mass(np.ones((30, 3)))
+
+
+def test_sixteen_bit_and_float_pictures_keep_their_grey_levels():
+    """Old code: a 16-bit page of 60000 (92 %) and its 20000 stroke both clipped to white."""
+    page = np.full((8, 8), 60_000, dtype=np.uint16)
+    page[2:6, 3] = 20_000
+    ink = ink_image(page, ink="dark")
+    assert ink[0, 0] == pytest.approx(1 - 60_000 / 65_535)
+    assert ink[3, 3] == pytest.approx(1 - 20_000 / 65_535)
+    wide = np.array([[-2.0, 0.0], [2.0, 6.0]])  # floats outside [0, 255]: stretched to [0, 1]
+    assert ink_image(wide, ink="light").tolist() == [[0.0, 0.25], [0.5, 1.0]]
+    with pytest.raises(ValueError, match="not finite"):
+        ink_image(np.array([[0.0, np.nan]]))

@@ -10,10 +10,41 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
+from skimage.exposure import rescale_intensity
+from skimage.util import img_as_float
 
 MNIST_SIZE = 28  # side of an MNIST image
 MNIST_BOX = 20  # side of the box each digit was scaled to fit
 INK_LEVELS = ("auto", "dark", "light")
+
+
+def to_unit_range(image: np.ndarray) -> np.ndarray:
+    """Pixel values as float64 in [0, 1], whatever their type: rescaled, never clipped.
+
+    Unsigned integers span their type's range (8-bit / 255, 16-bit / 65535:
+    scikit-image's ``img_as_float``); other numbers already in [0, 1] stay; numbers in
+    [0, 255] are 8-bit values as floats; anything else is stretched from its own
+    minimum to maximum (``rescale_intensity``).
+
+    >>> to_unit_range(np.array([0, 32768, 65535], dtype=np.uint16)).round(3).tolist()
+    [0.0, 0.5, 1.0]
+    >>> to_unit_range(np.array([0.0, 0.25, 1.0], dtype=np.float32)).tolist()
+    [0.0, 0.25, 1.0]
+    """
+    image = np.asarray(image)
+    if image.dtype == bool or np.issubdtype(image.dtype, np.unsignedinteger):
+        return img_as_float(image).astype(np.float64)
+    values = image.astype(np.float64)
+    if values.size == 0:
+        return values
+    if not np.isfinite(values).all():
+        raise ValueError("the image holds values that are not finite numbers (NaN or infinity)")
+    low, high = values.min(), values.max()
+    if low >= 0 and high <= 1:
+        return values
+    if low >= 0 and high <= 255:
+        return values / 255.0
+    return rescale_intensity(values, in_range=(low, high), out_range=(0.0, 1.0))
 
 
 def ink_image(image: np.ndarray, ink: str = "auto") -> np.ndarray:
@@ -32,8 +63,7 @@ def ink_image(image: np.ndarray, ink: str = "auto") -> np.ndarray:
     image = np.asarray(image)
     if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (1, 3, 4)):
         raise ValueError(f"expected a (H, W), (H, W, 3) or (H, W, 4) image, got {image.shape}")
-    scale = 255.0 if image.dtype == np.uint8 or image.max(initial=0) > 1 else 1.0
-    pixels = image.astype(np.float64) / scale
+    pixels = to_unit_range(image)  # 8-bit, 16-bit and float pictures alike
     if pixels.ndim == 3 and pixels.shape[2] == 4:
         alpha = pixels[..., 3:]
         pixels = pixels[..., :3] * alpha + (1.0 - alpha)  # composite over white paper

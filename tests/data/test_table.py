@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from neuralens.data import DatasetError, load_csv, select_columns
 
@@ -63,3 +64,30 @@ def test_empty_selection_and_empty_files(tmp_path):
     with pytest.raises(DatasetError, match="no CSV file"):
         load_csv(tmp_path / "missing.csv")
     assert issubclass(DatasetError, ValueError)
+
+
+def test_a_picture_renamed_csv_is_refused(tmp_path):
+    """Old code: the PNG's bytes decoded with replacement characters into a 'table'."""
+    picture = tmp_path / "wine.csv"
+    Image.new("RGB", (4, 4)).save(picture, format="PNG")
+    with pytest.raises(DatasetError, match="wine.csv is a PNG image, not a CSV text table"):
+        load_csv(picture)
+    picture.write_bytes(b"a,b\n1,\x002\n")
+    with pytest.raises(DatasetError, match="binary data"):
+        load_csv(picture)
+
+
+def test_rows_beyond_the_limit_are_refused_before_parsing(tmp_path):
+    table = tmp_path / "big.csv"
+    table.write_text("a,b\n" + "1,2\n" * 11)
+    with pytest.raises(DatasetError, match="has 11 rows, more than the limit of 10"):
+        load_csv(table, max_rows=10)
+    assert len(load_csv(table, max_rows=11)) == 11
+
+
+def test_numbers_too_large_to_square_are_refused(tmp_path):
+    """Old code: a CSV of 1e308 values gave `MSE nan` (the squares overflow)."""
+    table = tmp_path / "huge.csv"
+    table.write_text("a,b\n1e308,1\n2,3\n")
+    with pytest.raises(DatasetError, match=r"column 'a' row 1 holds 1e\+308, beyond the limit"):
+        select_columns(load_csv(table), "a", "b")

@@ -2,7 +2,8 @@
 
 A value that is missing or not a number is reported with its column and row, never
 silently dropped: the learner should see which wine (or row of their own data) is
-broken.
+broken. A file that is not text (a picture renamed .csv), has more rows than
+``MAX_ROWS`` or holds numbers too large to square is refused with the limit named.
 """
 
 from __future__ import annotations
@@ -19,6 +20,31 @@ from neuralens.data.errors import DatasetError
 
 SNIFF_BYTES = 64 * 1024  # enough lines for csv.Sniffer to see the delimiter
 DELIMITERS = ",;\t| "
+MAX_ROWS = 100_000  # a line or a small network fits this many rows in a second or two
+MAX_ABS_VALUE = 1e100  # sums of squares over MAX_ROWS rows stay far below float64's 1.8e308
+BINARY_SIGNATURES = {  # first bytes of files people rename to .csv by mistake
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"PK\x03\x04": "a zip archive (or an Excel .xlsx file)",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls file",
+}
+
+
+def check_text(head: bytes, name: str) -> None:
+    """Refuse a file whose first bytes show it is not text (an image, a zip, a PDF...).
+
+    >>> check_text(b"GIF89a...", "wine.csv")
+    Traceback (most recent call last):
+    ...
+    neuralens.data.errors.DatasetError: wine.csv is a GIF image, not a CSV text table
+    """
+    for signature, kind in BINARY_SIGNATURES.items():
+        if head.startswith(signature):
+            raise DatasetError(f"{name} is {kind}, not a CSV text table")
+    if b"\x00" in head:
+        raise DatasetError(f"{name} holds binary data (zero bytes), not a CSV text table")
 
 
 def sniff_delimiter(text: str) -> str:
@@ -33,18 +59,28 @@ def sniff_delimiter(text: str) -> str:
         return ","
 
 
-def load_csv(path: str | Path) -> pd.DataFrame:
-    """A CSV file as a table of strings-or-numbers, its delimiter sniffed, header on line 1."""
+def load_csv(path: str | Path, max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """A CSV file as a table of strings-or-numbers, its delimiter sniffed, header on line 1.
+
+    At most ``max_rows`` rows, counted before the table is parsed.
+    """
     path = Path(path)
     if not path.is_file():
         raise DatasetError(f"no CSV file at {path}")
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    raw = path.read_bytes()
+    check_text(raw[:SNIFF_BYTES], path.name)
+    text = raw.decode("utf-8-sig", errors="replace")
     if not text.strip():
         raise DatasetError(f"{path.name} is empty: it needs a header line and rows of numbers")
+    rows = text.count("\n", 0, len(text.rstrip())) if len(text) else 0  # lines after the header
+    if rows > max_rows:
+        raise DatasetError(f"{path.name} has {rows} rows, more than the limit of {max_rows}; "
+                           "keep a sample of the rows")  # fmt: skip
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sniff_delimiter(text), skipinitialspace=True)
     except (pd.errors.ParserError, UnicodeError) as error:
-        raise DatasetError(f"{path.name} is not a readable CSV: {error}") from error
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise DatasetError(f"{path.name} is not a readable CSV: {reason}") from None
     frame.columns = [str(name).strip() for name in frame.columns]
     frame.attrs["source"] = path.name
     return frame
@@ -79,6 +115,12 @@ def numeric_column(frame: pd.DataFrame, name: str) -> np.ndarray:
         raise DatasetError(
             f"column {name!r} row {row + 1} {what}"
             + (f" ({bad.size} bad cells in all)" if bad.size > 1 else "")
+        )
+    huge = np.flatnonzero(np.abs(values) > MAX_ABS_VALUE)
+    if huge.size:
+        raise DatasetError(
+            f"column {name!r} row {int(huge[0]) + 1} holds {values[huge[0]]:.3g}, beyond the "
+            f"limit of ±{MAX_ABS_VALUE:.0e}: its square would overflow; rescale the column"
         )
     return values
 

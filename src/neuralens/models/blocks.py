@@ -185,8 +185,8 @@ class UpBlock(nn.Module):
     The skip connection hands the decoder the encoder's maps of the same size (the
     horizontal lines of the U in Ronneberger et al. 2015): fine detail the bottleneck
     lost. ``skip_channels=0`` makes a plain decoder step (an auto-encoder's, no skip).
-    Upsampling is nearest-neighbour then a 3x3 filter bank (no checkerboard artefacts
-    of transposed convolutions, Odena et al. 2016).
+    Upsampling is nearest-neighbour then a ``reduce_kernel`` filter bank (no checkerboard
+    artefacts of transposed convolutions, Odena et al. 2016); 1 makes it 9x cheaper.
 
     Shapes: x (N, C_in, H, W), skip (N, C_skip, 2H, 2W) -> (N, C_out, 2H, 2W).
 
@@ -204,11 +204,14 @@ class UpBlock(nn.Module):
         channels_out: int,
         norm: str = "batch",
         activation: str = "relu",
+        reduce_kernel: int = 3,
     ) -> None:
         super().__init__()
         self.skip_channels = skip_channels
         self.up = nn.Upsample(scale_factor=2, mode="nearest")
-        self.reduce = ConvNormAct(channels_in, channels_out, norm=norm, activation=activation)
+        self.reduce = ConvNormAct(
+            channels_in, channels_out, reduce_kernel, norm=norm, activation=activation
+        )
         self.block = ResidualBlock(
             channels_out + skip_channels, channels_out, norm=norm, activation=activation
         )

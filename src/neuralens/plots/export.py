@@ -12,6 +12,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from neuralens.plots.style import SAVE_DPI
+
 
 def _figure(fig: Figure | Axes) -> Figure:
     return fig.get_figure() if isinstance(fig, Axes) else fig
@@ -20,7 +22,7 @@ def _figure(fig: Figure | Axes) -> Figure:
 def to_png_bytes(fig: Figure | Axes) -> bytes:
     """The figure as PNG bytes."""
     buffer = io.BytesIO()
-    _figure(fig).savefig(buffer, format="png")
+    _figure(fig).savefig(buffer, format="png", dpi=SAVE_DPI, bbox_inches="tight")
     return buffer.getvalue()
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import stat
+import tempfile
+import time
 
 import pytest
 import torch
@@ -43,3 +46,30 @@ def test_old_runs_are_pruned(tmp_path, monkeypatch):
     os.utime(tmp_path / "not-a-run", (0, 0))
     assert trained.prune_runs() == [old]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b" * 32, "not-a-run"]
+
+
+def test_runs_beyond_the_size_cap_go_oldest_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(trained, "runs_folder", lambda: tmp_path)
+    runs = [tmp_path / (letter * 32) for letter in "abc"]
+    for age, folder in enumerate(reversed(runs)):
+        folder.mkdir()
+        (folder / "model.safetensors").write_bytes(bytes(1000))
+        os.utime(folder, (time.time() - 60 * (age + 1),) * 2)
+    assert trained.prune_runs(max_total_bytes=2500) == [runs[0]]
+    assert trained.prune_runs(max_total_bytes=2500) == []
+    assert trained.prune_runs(max_age_s=90, max_total_bytes=10**9) == [runs[1]]
+
+
+def test_runs_live_in_a_private_folder_of_this_user(tmp_path, monkeypatch):
+    """Old code: a shared /tmp/neuralens-explorer-runs that another local user could replace."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder = trained.runs_folder()
+    assert folder.parent == tmp_path and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert folder.stat().st_uid == os.getuid() and trained.runs_folder() == folder
+    folder.chmod(0o777)  # opened to others (or planted by someone else): refused
+    with pytest.raises(ValueError, match="not a private folder of this user"):
+        trained.runs_folder()
+    folder.rmdir()
+    folder.symlink_to(tmp_path)
+    with pytest.raises(ValueError, match="not a private folder of this user"):
+        trained.runs_folder()

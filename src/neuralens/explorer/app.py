@@ -11,7 +11,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry or ve
 
 import gradio as gr  # noqa: E402
 
-from neuralens.explorer import home  # noqa: E402
+from neuralens.explorer import home, trained  # noqa: E402
 from neuralens.explorer.chapter import Chapter  # noqa: E402
 from neuralens.explorer.serving import ServeConfig, network_warning  # noqa: E402
 
@@ -93,6 +93,7 @@ def serve(config: ServeConfig | None = None, **fields) -> None:
     first: a bad port, a port in use or a foreign address is a one-line ValueError.
     """
     config = (config or ServeConfig(**fields)).validated()
+    trained.runs_folder()  # private to this user, or a one-line error before learners train
     warning = network_warning(config)
     if warning:
         print(warning, file=sys.stderr)

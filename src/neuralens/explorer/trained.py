@@ -11,8 +11,10 @@ weights are read with ``checkpoints.load_model`` (safetensors only).
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 from dataclasses import dataclass
@@ -31,7 +33,8 @@ STORAGE_KEY = "neuralens-trained-model"
 # localStorage only holds a random run id; the secret merely keeps pages of one app in agreement
 STORAGE_SECRET = "neuralens-explorer-trained-model"
 RUN_ID = re.compile(r"^[0-9a-f]{32}$")
-RUN_LIFETIME_S = 7 * 24 * 3600  # a trained model stays available for a week
+RUN_LIFETIME_S = 4 * 3600  # a trained model stays available for a lesson (4 h)
+MAX_RUNS_BYTES = 1024 * 2**20  # all runs together; the oldest go first beyond it (4 MB a run)
 SHIPPED_CHOICE = "shipped (trained on MNIST)"
 TRAINED_CHOICE = "yours (from chapter 11, Train your own)"
 
@@ -51,15 +54,44 @@ def trained_state() -> gr.BrowserState:
 
 
 def runs_folder() -> Path:
-    """Where the explorer keeps the models learners train (one sub-folder per run)."""
-    return Path(tempfile.gettempdir()) / "neuralens-explorer-runs"
+    """Where the explorer keeps the models learners train (one sub-folder per run).
+
+    A folder of this user's only (mode 0700) in the system's temporary folder; one
+    that exists but is a link, another user's, or open to others is refused, since
+    whoever controls it could swap the models learners load.
+    """
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    folder = Path(tempfile.gettempdir()) / f"neuralens-explorer-runs-{uid}"
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    status = folder.lstat()
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != uid or status.st_mode & 0o077:
+        raise ValueError(f"{folder} is not a private folder of this user (mode 0700); "
+                           "remove it and start the explorer again")  # fmt: skip
+    return folder
 
 
-def prune_runs(max_age_s: float = RUN_LIFETIME_S) -> list[Path]:
-    """Delete the run folders older than ``max_age_s`` (the explorer may run for weeks)."""
+def folder_bytes(folder: Path) -> int:
+    return sum(file.stat().st_size for file in folder.rglob("*") if file.is_file())
+
+
+def prune_runs(
+    max_age_s: float = RUN_LIFETIME_S, max_total_bytes: int = MAX_RUNS_BYTES
+) -> list[Path]:
+    """Delete the runs older than ``max_age_s``, then the oldest while all together
+    exceed ``max_total_bytes`` (the explorer may run for weeks; each run holds a few MB)."""
     now = time.time()
-    old = [folder for folder in runs_folder().glob("*") if RUN_ID.match(folder.name)
-           and now - folder.stat().st_mtime > max_age_s]  # fmt: skip
+    runs = sorted((folder for folder in runs_folder().glob("*") if RUN_ID.match(folder.name)),
+                  key=lambda folder: folder.stat().st_mtime)  # fmt: skip
+    sizes = {folder: folder_bytes(folder) for folder in runs}
+    total = sum(sizes.values())
+    old = []
+    for folder in runs:  # oldest first
+        if now - folder.stat().st_mtime > max_age_s or total > max_total_bytes:
+            old.append(folder)
+            total -= sizes[folder]
     for folder in old:
         shutil.rmtree(folder, ignore_errors=True)
     return old

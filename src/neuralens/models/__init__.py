@@ -15,6 +15,7 @@ from dataclasses import fields
 from torch import nn
 
 from neuralens.models.cnn import CNN, CNNConfig
+from neuralens.models.eps_unet import EpsUNet, EpsUNetConfig
 from neuralens.models.mlp import MLP, MLPConfig
 from neuralens.models.tabular import TabularConfig, TabularNet
 
@@ -23,6 +24,7 @@ MODELS: dict[str, tuple[type[nn.Module], type]] = {
     "mlp": (MLP, MLPConfig),
     "cnn": (CNN, CNNConfig),
     "tabular": (TabularNet, TabularConfig),
+    "eps_unet": (EpsUNet, EpsUNetConfig),
 }
 
 
@@ -71,6 +73,8 @@ __all__ = [
     "MLP",
     "MODELS",
     "CNNConfig",
+    "EpsUNet",
+    "EpsUNetConfig",
     "MLPConfig",
     "TabularConfig",
     "TabularNet",

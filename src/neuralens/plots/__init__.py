@@ -4,6 +4,7 @@ Functions take data (+ ``ax=None``) and return the Axes or Figure; callers show
 or save them (``plots.save(fig, path)``, ``plots.to_rgb(fig)`` for the explorer).
 """
 
+from neuralens.plots.captions import plot_captioned_scenes
 from neuralens.plots.convolution import (
     plot_conv_step,
     plot_filtered,
@@ -48,6 +49,7 @@ from neuralens.plots.network import plot_grade_training, plot_network
 from neuralens.plots.style import COLORS, Axes, Figure, new_axes, new_figure
 
 __all__ = [
+    "plot_captioned_scenes",
     "plot_conv_step",
     "plot_filtered",
     "plot_kernel",

@@ -8,7 +8,7 @@ import pandas as pd
 
 from neuralens import data, linear, plots
 from neuralens.explorer.chapter import Chapter
-from neuralens.explorer.components import chapter_header, figure_image, show
+from neuralens.explorer.components import chapter_header, figure_image
 
 LEAD = (
     "The simplest AI: predict a wine's fixed acidity from its density with a line "
@@ -70,9 +70,8 @@ def draw(dataset: dict, w1: float, w0: float, loss: str):
     x_name, y_name = dataset["names"]
     e = linear.errors(dataset["x"], dataset["y"], w1, w0)
     title = f"{loss} loss = {linear.LOSSES[loss](e):.4g}"
-    ax = plots.plot_line_fit(dataset["x"], dataset["y"], w1, w0, labels=(x_name, y_name),
-                             title=title)  # fmt: skip
-    return show(ax.figure), loss_text(dataset, w1, w0, loss)
+    frames = plots.line_fit_frames(dataset["x"], dataset["y"], (x_name, y_name))  # fast redraw
+    return frames.frame(w1, w0, title), loss_text(dataset, w1, w0, loss)
 
 
 def snap(dataset: dict) -> tuple[float, float]:

@@ -31,6 +31,7 @@ from neuralens.plots.inside import (
     plot_unit,
     plot_weight_image,
 )
+from neuralens.plots.line_frames import LineFitFrames, line_fit_frames
 from neuralens.plots.linear import (
     PixelBox,
     contour_picture,
@@ -65,6 +66,8 @@ __all__ = [
     "descent_frames",
     "iter_descent_frames",
     "line_figures",
+    "line_fit_frames",
+    "LineFitFrames",
     "new_axes",
     "new_figure",
     "plot_digit_grid",

@@ -1,0 +1,51 @@
+"""The line chapter's fast figure: each error e_i painted where it belongs, the axis widened
+for a far line, and frames drawn in parallel threads equal to frames drawn alone."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from neuralens import plots
+
+X, Y = np.array([0.0, 1.0, 2.0, 3.0]), np.array([0.0, 4.0, 1.0, 3.0])
+
+
+def pixel(frames: plots.LineFitFrames, image: np.ndarray, x: float, y: float) -> np.ndarray:
+    column, row = frames.ax.transData.transform((x, y))
+    return image[image.shape[0] - int(round(row)), int(round(column))].astype(int)
+
+
+def test_each_error_is_a_vertical_segment_from_the_point_to_the_line():
+    frames = plots.LineFitFrames(X, Y, ("x", "y"))
+    image = frames.frame(0.0, 0.0, "flat line y = 0")
+    error = np.array(
+        [int(c[1:][i : i + 2], 16) for c in [plots.COLORS["error"]] for i in (0, 2, 4)]
+    )
+    on_segment = pixel(frames, image, 1.0, 2.0)  # halfway down e_2 = 4 - 0
+    between = pixel(frames, image, 1.5, 2.0)  # no wine there: no error drawn
+    assert np.abs(on_segment - error).max() < 60
+    assert np.abs(between - error).max() > 60
+    assert frames.title.get_text() == "flat line y = 0"
+
+
+def test_a_line_far_above_the_data_widens_the_axis_to_hold_it():
+    frames = plots.LineFitFrames(X, Y, ("x", "y"))
+    frames.frame(0.0, 1.0)
+    assert frames.ax.get_ylim() == pytest.approx(frames.data_limits)
+    frames.frame(0.0, 30.0)
+    low, high = frames.ax.get_ylim()
+    assert low == pytest.approx(frames.data_limits[0]) and high >= 30.0
+
+
+def test_frames_from_parallel_threads_match_frames_drawn_alone():
+    frames = plots.line_fit_frames(X, Y, ("x", "y"))
+    assert plots.line_fit_frames(X.copy(), Y.copy(), ("x", "y")) is frames  # shared
+    lines = [(0.5 * k, 4.0 - k) for k in range(6)]
+    alone = [frames.frame(w1, w0, f"{w1}") for w1, w0 in lines]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        together = list(pool.map(lambda line: frames.frame(*line, f"{line[0]}"), lines * 3))
+    for k, image in enumerate(together):
+        assert np.array_equal(image, alone[k % len(lines)])

@@ -14,6 +14,7 @@ from dataclasses import fields
 
 from torch import nn
 
+from neuralens.models.attributes import AttributeClassifier, AttributeClassifierConfig
 from neuralens.models.cnn import CNN, CNNConfig
 from neuralens.models.eps_unet import EpsUNet, EpsUNetConfig
 from neuralens.models.mlp import MLP, MLPConfig
@@ -23,6 +24,7 @@ from neuralens.models.tabular import TabularConfig, TabularNet
 MODELS: dict[str, tuple[type[nn.Module], type]] = {
     "mlp": (MLP, MLPConfig),
     "cnn": (CNN, CNNConfig),
+    "attributes": (AttributeClassifier, AttributeClassifierConfig),
     "tabular": (TabularNet, TabularConfig),
     "eps_unet": (EpsUNet, EpsUNetConfig),
 }

@@ -12,11 +12,11 @@ import json
 from importlib import resources
 from pathlib import Path
 
-SHIPPED = ("mlp", "cnn")
+SHIPPED = ("mlp", "cnn", "attributes")  # attributes: the judge of words-as-the-prompt
 
 
 def weights_path(name: str) -> Path:
-    """Where the shipped weights of ``name`` ("mlp" or "cnn") live.
+    """Where the shipped weights of ``name`` (one of ``SHIPPED``) live.
 
     >>> weights_path("cnn").name
     'cnn.safetensors'

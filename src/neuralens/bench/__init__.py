@@ -13,16 +13,20 @@ import importlib
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "conv": ("neuralens.bench.conv:run", "engine conv2d forward+backward vs torch (goal <= 2x)"),
     "landscape": ("neuralens.bench.landscape:run", "256x256 wine loss landscape vs a Python loop"),
+    "serve": (
+        "neuralens.bench.serve:run",
+        "a class on one explorer: 20 learners' latencies, memory, cache (goal: slider p95 < 0.3 s)",
+    ),
     "shapes": ("neuralens.bench.shapes:run", "images/s of make_shapes at 64x64 on one core"),
     "startup": ("neuralens.bench.startup:run", "seconds until the explorer answers (goal < 5 s)"),
     "train": ("neuralens.bench.train:run", "seconds to 99 % MNIST: our CNN vs the PyTorch example"),
 }
 
 
-def run_benchmark(name: str) -> dict:
-    """Run benchmark ``name`` and return its result."""
+def run_benchmark(name: str, **options) -> dict:
+    """Run benchmark ``name`` (with its ``options``, e.g. ``clients=20``) and return its result."""
     if name not in BENCHMARKS:
         raise ValueError(f"unknown benchmark {name!r}; choose one of {', '.join(BENCHMARKS)}")
     module_name, function_name = BENCHMARKS[name][0].split(":")
-    result = getattr(importlib.import_module(module_name), function_name)()
+    result = getattr(importlib.import_module(module_name), function_name)(**options)
     return {"benchmark": name, **result}

@@ -19,9 +19,13 @@ def figure_image(label: str, **kwargs) -> gr.Image:
     )  # fmt: skip
 
 
+LABEL_BAND = 30  # white rows above each figure: the image's floating label sits there
+
+
 def show(fig: Figure) -> np.ndarray:
-    """A figure as the RGB array a ``figure_image`` displays."""
-    return to_rgb(fig)
+    """A figure as the RGB array a ``figure_image`` displays, with a white band on top so the
+    image's label does not cover the figure's title or colour key."""
+    return np.pad(to_rgb(fig), ((LABEL_BAND, 0), (0, 0), (0, 0)), constant_values=255)
 
 
 def chapter_header(number: int, title: str, lead: str) -> gr.Markdown:

@@ -201,3 +201,41 @@ def test_im2col_rows_are_the_filter_regions():
     out_h, out_w = 3, 3
     np.testing.assert_array_equal(cols[:, 1 * out_h * out_w + 2 * out_w + 1],
                                   x[1, :, 2:4, 1:4].ravel())  # fmt: skip
+
+
+@FEW
+@given(conv_cases())
+def test_col2im_is_the_adjoint_of_im2col(case):
+    """<im2col(x), g> = <x, col2im(g)>: col2im adds each column back where im2col took it."""
+    (num_images, channels, _), (height, width), kernel, stride, padding, seed = case
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(num_images, channels, height, width))
+    cols = convolution.im2col(x, kernel, kernel, stride, padding)
+    grad_cols = rng.normal(size=cols.shape)
+    grad_x = convolution.col2im(grad_cols, x.shape, kernel, kernel, stride, padding)
+    assert grad_x.shape == x.shape
+    np.testing.assert_allclose(np.sum(cols * grad_cols), np.sum(x * grad_x), rtol=1e-10)
+
+
+def test_conv2d_in_blocks_matches_one_block(monkeypatch):
+    """Blocks of images (cache-sized im2col) give the same values and gradients as one block."""
+    rng = np.random.default_rng(0)
+    x, w, b = rng.normal(size=(5, 3, 6, 7)), rng.normal(size=(4, 3, 3, 3)), rng.normal(size=4)
+    grad_y = rng.normal(size=(5, 4, 6, 7))
+    whole_y, whole_cols = convolution.conv2d_forward(x, w, b, 1, 1)
+    whole = convolution.conv2d_backward(grad_y, x, w, 1, 1, whole_cols)
+    assert len(whole_cols) == 1
+    per_image = 3 * 9 * 6 * 7 * x.itemsize  # bytes of one image's im2col columns
+    monkeypatch.setattr(convolution, "BLOCK_BYTES", 2 * per_image)  # blocks of 2, 2, 1 images
+    y, cols = convolution.conv2d_forward(x, w, b, 1, 1)
+    assert [block.shape[1] for block in cols] == [2 * 42, 2 * 42, 42]
+    np.testing.assert_allclose(y, whole_y, rtol=0, atol=TOLERANCE)
+    for name, expected, reused, recomputed in zip(
+        ("dx", "dw", "db"),
+        whole,
+        convolution.conv2d_backward(grad_y, x, w, 1, 1, cols),
+        convolution.conv2d_backward(grad_y, x, w, 1, 1),
+        strict=True,
+    ):
+        np.testing.assert_allclose(reused, expected, rtol=0, atol=TOLERANCE, err_msg=name)
+        np.testing.assert_allclose(recomputed, expected, rtol=0, atol=TOLERANCE, err_msg=name)

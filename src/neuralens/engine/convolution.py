@@ -26,6 +26,12 @@ from neuralens.engine.checks import (
     output_size,
 )
 
+# Images per block are chosen so that one block's im2col matrix takes about this many bytes:
+# it then stays in the CPU cache (L2 + L3) between the copy that makes it and the matrix
+# products that read it. Measured on 256x32x14x14 -> 64: blocks of 8 MiB make forward +
+# backward about 25 % faster than one im2col matrix for the whole batch.
+BLOCK_BYTES = 8 * 2**20
+
 
 def check_conv_inputs(
     x: np.ndarray, w: np.ndarray, b: np.ndarray | None, stride: object, padding: object
@@ -116,16 +122,39 @@ def col2im(
     return np.ascontiguousarray(grad_x.transpose(1, 0, 2, 3))  # (C, N, H, W) -> (N, C, H, W)
 
 
+def image_blocks(num_images: int, col_bytes_per_image: int) -> list[slice]:
+    """Consecutive runs of images whose im2col matrix fits in the CPU cache (``BLOCK_BYTES``).
+
+    >>> image_blocks(5, BLOCK_BYTES // 2)
+    [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
+    """
+    per_block = max(1, BLOCK_BYTES // max(col_bytes_per_image, 1))
+    return [slice(start, min(start + per_block, num_images))
+            for start in range(0, num_images, per_block)]  # fmt: skip
+
+
 def conv2d_forward(
     x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, stride: int = 1, padding: int = 0
-) -> tuple[np.ndarray, np.ndarray]:
-    """The vectorised convolution and the im2col matrix its backward pass reuses."""
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The vectorised convolution and the im2col blocks its backward pass reuses.
+
+    The images go through in blocks (``image_blocks``): each block's im2col matrix is
+    multiplied while it is still in the cache, instead of writing the whole batch's matrix
+    (9x the input for 3x3 filters) to memory and reading it back.
+    """
     stride, padding = check_conv_inputs(x, w, b, stride, padding)
-    num_images, _, height, width = x.shape
+    num_images, channels, height, width = x.shape
     num_filters, _, kh, kw = w.shape
     out_h, out_w = output_size(height, kh, stride, padding), output_size(width, kw, stride, padding)
-    cols = im2col(x, kh, kw, stride, padding)  # (C * kh * kw, N * H_out * W_out)
-    y = w.reshape(num_filters, -1) @ cols  # every filter times every region at once
+    positions = out_h * out_w  # filter positions per image
+    w_rows = w.reshape(num_filters, -1)  # one filter per row: (K, C * kh * kw)
+    y = np.empty((num_filters, num_images * positions), dtype=np.result_type(x, w))
+    cols = []
+    for images in image_blocks(num_images, channels * kh * kw * positions * x.itemsize):
+        block = im2col(x[images], kh, kw, stride, padding)  # (C * kh * kw, n * H_out * W_out)
+        # every filter times every region of the block at once, written into its columns
+        np.matmul(w_rows, block, out=y[:, images.start * positions : images.stop * positions])
+        cols.append(block)
     if b is not None:
         y += b[:, None]
     # (K, N * H_out * W_out) -> (N, K, H_out, W_out) as a view, no copy: element-wise layers
@@ -154,9 +183,13 @@ def conv2d_backward(
     w: np.ndarray,
     stride: int = 1,
     padding: int = 0,
-    cols: np.ndarray | None = None,
+    cols: list[np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """dL/dx, dL/dw, dL/db from dL/dy (N, K, H_out, W_out); ``cols`` from the forward saves work."""
+    """dL/dx, dL/dw, dL/db from dL/dy (N, K, H_out, W_out); ``cols`` from the forward saves work.
+
+    Block by block like the forward: each block's dL/dregion matrix is added back onto its
+    pixels (``col2im``) while it is still in the cache.
+    """
     stride, padding = check_conv_inputs(x, w, None, stride, padding)
     num_filters = w.shape[0]
     expected = (x.shape[0], num_filters, output_size(x.shape[2], w.shape[2], stride, padding),
@@ -164,13 +197,27 @@ def conv2d_backward(
     if grad_y.shape != expected:
         raise ValueError(f"conv2d_backward: grad_y must have the output's shape {expected}, "
                          f"got {grad_y.shape}")  # fmt: skip
+    num_images, channels, height, width = x.shape
+    kh, kw = w.shape[2:]
+    positions = expected[2] * expected[3]
+    blocks = image_blocks(num_images, channels * kh * kw * positions * x.itemsize)
     if cols is None:
-        cols = im2col(x, w.shape[2], w.shape[3], stride, padding)
-    # (N, K, H_out, W_out) -> (K, N * H_out * W_out), matching the columns of ``cols``
+        cols = [None] * len(blocks)
+    elif len(cols) != len(blocks):
+        raise ValueError(f"conv2d_backward: cols must be the {len(blocks)} blocks conv2d_forward "
+                         f"returned for x {x.shape}, got {len(cols)}")  # fmt: skip
+    w_rows = w.reshape(num_filters, -1)  # (K, C * kh * kw)
+    # (N, K, H_out, W_out) -> (K, N * H_out * W_out), matching the columns of the im2col blocks
     grad_rows = grad_y.transpose(1, 0, 2, 3).reshape(num_filters, -1)
-    # dL/dw = sum over positions of dL/dy . region; written (cols rows^T)^T, a faster GEMM layout
-    grad_w = (cols @ grad_rows.T).T.reshape(w.shape)
+    grad_w = np.zeros(w_rows.shape, dtype=np.result_type(grad_y, x))
+    grad_x = np.empty(x.shape, dtype=np.result_type(grad_y, w))
+    for images, block in zip(blocks, cols, strict=True):
+        if block is None:
+            block = im2col(x[images], kh, kw, stride, padding)
+        block_grad = grad_rows[:, images.start * positions : images.stop * positions]
+        # dL/dw = sum over positions of dL/dy . region, block by block
+        grad_w += block_grad @ block.T
+        grad_cols = w_rows.T @ block_grad  # dL/dregion = sum over filters w dL/dy
+        grad_x[images] = col2im(grad_cols, x[images].shape, kh, kw, stride, padding)
     grad_b = grad_rows.sum(axis=1)  # every position adds the bias once
-    grad_cols = w.reshape(num_filters, -1).T @ grad_rows  # dL/dregion = sum over filters w dL/dy
-    grad_x = col2im(grad_cols, x.shape, w.shape[2], w.shape[3], stride, padding)
-    return grad_x, grad_w, grad_b
+    return grad_x, grad_w.reshape(w.shape), grad_b

@@ -37,6 +37,15 @@ def test_moving_a_slider_changes_the_loss_and_snap_finds_the_best(explorer, tmp_
     for _ in range(5):
         explorer.keyboard.press("ArrowRight")
     wait_for_new_mse(loss, before)
+    explorer.wait_for_function(  # w1 turns the line about the mean density: mean(e_i) = 0
+        "Math.abs(Number(document.querySelector('#line-loss').innerText"
+        ".match(/signed mean error\\s+mean\\(e_i\\) = ([-\\d.e+]+)/)[1])) < 1e-6"
+    )
+    w0_box = explorer.locator("#line-w0 input[type=number]")
+    w0_box.fill("")  # a blank box: a sentence naming it, the last picture kept
+    w0_box.press("Enter")
+    loss.get_by_text("w0 needs a number between").wait_for()
+    assert explorer.locator("#line-figure img").count() == 1
     explorer.locator("#line-snap").click()
     explorer.wait_for_function(
         "document.querySelector('#line-loss').innerText.includes('y = 616.285')"

@@ -8,12 +8,22 @@ import pandas as pd
 
 from neuralens import data, linear, plots
 from neuralens.explorer.chapter import Chapter
-from neuralens.explorer.components import chapter_header, figure_image
+from neuralens.explorer.components import (
+    chapter_header,
+    figure_image,
+    on_page_load,
+    read_number,
+    under_label,
+)
 
 LEAD = (
     "The simplest AI: predict a wine's fixed acidity from its density with a line "
     "y = w1 x + w0. Each wine's error e_i = y_i - (w1 x_i + w0) is drawn as a segment; "
     "the loss sums them into one number. Move w1 and w0 (or type them) and watch it change."
+)
+PIVOT_NOTE = (
+    "Moving **w1** turns the line about the data's mean {x_name} ({x_mean:.4g}): w0 follows, "
+    "so the line keeps its height there. Moving **w0** shifts the line up and down."
 )
 LOSS_NAMES = {
     "signed": "signed mean error  mean(e_i)",
@@ -27,6 +37,9 @@ WHY = {
     "squared": "Honest and smooth: big errors count more, and its slope can be followed "
     "(gradient descent, next chapter).",
 }
+# the sliders' raw numbers reach the callbacks, a blank box as None: Gradio's own check
+# would answer a blank box with a bare "Error" before ``draw`` can say what it needs
+RAW_BOXES = {"preprocess": False, "trigger_mode": "always_last"}
 SLIDER_STEPS = 2000  # slider positions across the window: fine enough to trace the valley
 
 
@@ -34,13 +47,25 @@ def wine_dataset() -> dict:
     """The lecture's pair: density (x) and fixed acidity (y) of the 1599 red wines."""
     wine = data.load_wine("red")
     X, y = data.select_columns(wine, "density", "fixed acidity")
-    return {"x": X[:, 0], "y": y, "names": ("density", "fixed acidity"), "source": "red wine"}
+    return {
+        "x": X[:, 0],
+        "y": y,
+        "names": ("density", "fixed acidity"),
+        "source": "red wine",
+        "points": "wines",
+    }
+
+
+def slider_ranges(dataset: dict) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The windows of w1 and w0 around the best line, rounded to 4 significant digits."""
+    ranges = linear.default_ranges(dataset["x"], dataset["y"])
+    (w1_low, w1_high), (w0_low, w0_high) = ([float(f"{v:.4g}") for v in r] for r in ranges)
+    return (w1_low, w1_high), (w0_low, w0_high)
 
 
 def slider_updates(dataset: dict) -> tuple[dict, dict]:
     """Slider windows around the best line; both start on a flat line through the mean."""
-    ranges = linear.default_ranges(dataset["x"], dataset["y"])
-    (w1_low, w1_high), (w0_low, w0_high) = ([float(f"{v:.4g}") for v in r] for r in ranges)
+    (w1_low, w1_high), (w0_low, w0_high) = slider_ranges(dataset)
     start_w0 = float(np.clip(dataset["y"].mean(), w0_low, w0_high))
     return (
         gr.update(minimum=w1_low, maximum=w1_high, step=(w1_high - w1_low) / SLIDER_STEPS,
@@ -65,13 +90,45 @@ def loss_text(dataset: dict, w1: float, w0: float, chosen: str) -> str:
     )  # fmt: skip
 
 
-def draw(dataset: dict, w1: float, w0: float, loss: str):
+def read_line(dataset: dict, w1, w0) -> tuple[float, float]:
+    """The two boxes as numbers inside the sliders' windows, or a plain-words ValueError."""
+    (w1_low, w1_high), (w0_low, w0_high) = slider_ranges(dataset)
+    return read_number(w1, "w1", w1_low, w1_high), read_number(w0, "w0", w0_low, w0_high)
+
+
+def draw(dataset: dict, w1, w0, loss: str):
     """The scatter, the line, each e_i, and the losses, for the sliders' (w1, w0)."""
+    try:
+        w1, w0 = read_line(dataset, w1, w0)
+    except ValueError as error:
+        return gr.update(), f"**{error}.** The picture shows the last line that had both."
     x_name, y_name = dataset["names"]
     e = linear.errors(dataset["x"], dataset["y"], w1, w0)
     title = f"{loss} loss = {linear.LOSSES[loss](e):.4g}"
-    frames = plots.line_fit_frames(dataset["x"], dataset["y"], (x_name, y_name))  # fast redraw
-    return frames.frame(w1, w0, title), loss_text(dataset, w1, w0, loss)
+    frames = plots.line_fit_frames(dataset["x"], dataset["y"], (x_name, y_name),
+                                   dataset["points"])  # fast redraw  # fmt: skip
+    note = "\n\n" + PIVOT_NOTE.format(x_name=x_name, x_mean=dataset["x"].mean())
+    return under_label(frames.frame(w1, w0, title)), loss_text(dataset, w1, w0, loss) + note
+
+
+def turn(dataset: dict, w1, height: float | None):
+    """The learner moved w1: the w0 that keeps the line's height at the mean x."""
+    if height is None or w1 is None:
+        return gr.update()  # ``draw`` says what a blank box needs
+    return linear.pivot_intercept(height, float(w1), float(dataset["x"].mean()))
+
+
+def lift(dataset: dict, w1, w0) -> float | None:
+    """The learner moved w0: the line's new height at the mean x, about which w1 turns it."""
+    if w1 is None or w0 is None:
+        return None
+    return float(linear.predict(dataset["x"].mean(), float(w1), float(w0)))
+
+
+def mean_height(dataset: dict) -> float:
+    """A new dataset starts flat at the mean y, and the best line passes through (mean x,
+    mean y) too: resets and snaps leave the line's height at the mean x there."""
+    return float(dataset["y"].mean())
 
 
 def snap(dataset: dict) -> tuple[float, float]:
@@ -104,7 +161,13 @@ def use_columns(frame: pd.DataFrame | None, x_name: str, y_name: str, dataset: d
         linear.fit_line(X[:, 0], y)  # fails early on a constant x
     except ValueError as error:
         return dataset, gr.update(), gr.update(), f"Cannot use these columns: {error}"
-    chosen = {"x": X[:, 0], "y": y, "names": (x_name, y_name), "source": "your CSV"}
+    chosen = {
+        "x": X[:, 0],
+        "y": y,
+        "names": (x_name, y_name),
+        "source": "your CSV",
+        "points": "rows of your CSV",
+    }
     return chosen, *slider_updates(chosen), f"Using {y_name} against {x_name} ({len(y)} rows)."
 
 
@@ -117,6 +180,7 @@ def build() -> None:
     chapter_header(2, "A line through wine", LEAD)
     dataset = gr.State(None)
     table = gr.State(None)
+    height = gr.State(None)  # the line's height at the mean x: w1 turns the line there
     with gr.Row():
         with gr.Column(scale=3):
             figure = figure_image("the line and each error e_i", elem_id="line-figure")
@@ -139,9 +203,12 @@ def build() -> None:
         status = gr.Markdown(elem_id="line-data-status")
 
     sliders = [dataset, w1, w0, loss]
-    gr.on(None, reset_to_wine, None, [dataset, w1, w0, status])  # on page load
-    gr.on([dataset.change, w1.change, w0.change, loss.change], draw, sliders, [figure, text],
-          trigger_mode="always_last")  # fmt: skip
+    on_page_load(reset_to_wine, None, [dataset, w1, w0, status])
+    gr.on([dataset.change, w1.change, w0.change, loss.change], draw, sliders,
+          [figure, text], **RAW_BOXES)  # fmt: skip
+    dataset.change(mean_height, dataset, height)
+    w1.input(turn, [dataset, w1, height], w0, **RAW_BOXES)
+    w0.input(lift, [dataset, w1, w0], height, **RAW_BOXES)
     best.click(snap, dataset, [w1, w0])
     upload.change(read_upload, upload, [table, x_column, y_column, status])
     use.click(use_columns, [table, x_column, y_column, dataset], [dataset, w1, w0, status])

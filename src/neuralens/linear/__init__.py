@@ -19,6 +19,7 @@ from neuralens.linear.line import (
     line_loss,
     mean_absolute_error,
     mean_squared_error,
+    pivot_intercept,
     predict,
     signed_mean_error,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "many_features",
     "mean_absolute_error",
     "mean_squared_error",
+    "pivot_intercept",
     "predict",
     "raw_and_standardized",
     "signed_mean_error",

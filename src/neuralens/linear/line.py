@@ -77,3 +77,15 @@ def line_loss(x: np.ndarray, y: np.ndarray, w1: float, w0: float, loss: str = "s
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
     return LOSSES[loss](errors(x, y, w1, w0))
+
+
+def pivot_intercept(height: float, w1: float, x_pivot: float) -> float:
+    """The w0 that puts the line of slope ``w1`` at ``height`` above ``x_pivot``.
+
+    Turning the line about (x_pivot, height) instead of about x = 0: with raw density
+    (x near 1), a new w1 with w0 kept would also lift the whole line by the change in w1.
+
+    >>> pivot_intercept(height=6.0, w1=2.0, x_pivot=1.0)
+    4.0
+    """
+    return height - w1 * x_pivot

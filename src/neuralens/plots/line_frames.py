@@ -34,10 +34,13 @@ class LineFitFrames:
     rarely. Thread-safe: one frame is drawn at a time per instance.
     """
 
-    def __init__(self, x: np.ndarray, y: np.ndarray, labels: tuple[str, str]) -> None:
+    def __init__(
+        self, x: np.ndarray, y: np.ndarray, labels: tuple[str, str], points_label: str = "wines"
+    ) -> None:
         self.x, self.y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         centre = float(self.y.mean())
-        self.ax = plot_line_fit(self.x, self.y, 0.0, centre, labels=labels, title=" ")
+        self.ax = plot_line_fit(self.x, self.y, 0.0, centre, labels=labels, title=" ",
+                                points_label=points_label)  # fmt: skip
         self.ax.legend_.texts[-1].set_text("y = w1 x + w0")
         self.segments, self.points = self.ax.collections
         self.line, self.title = self.ax.lines[0], self.ax.title
@@ -108,11 +111,14 @@ class LineFitFrames:
 
 
 @functools.lru_cache(maxsize=4)
-def _frames(x: bytes, y: bytes, labels: tuple[str, str]) -> LineFitFrames:
-    return LineFitFrames(np.frombuffer(x), np.frombuffer(y), labels)
+def _frames(x: bytes, y: bytes, labels: tuple[str, str], points_label: str) -> LineFitFrames:
+    return LineFitFrames(np.frombuffer(x), np.frombuffer(y), labels, points_label)
 
 
-def line_fit_frames(x: np.ndarray, y: np.ndarray, labels: tuple[str, str]) -> LineFitFrames:
-    """The ``LineFitFrames`` of this data, made once and shared (the last 4 datasets kept)."""
+def line_fit_frames(
+    x: np.ndarray, y: np.ndarray, labels: tuple[str, str], points_label: str = "wines"
+) -> LineFitFrames:
+    """The ``LineFitFrames`` of this data, made once and shared (the last 4 datasets kept);
+    ``points_label`` names the points in the legend."""
     as_bytes = (np.ascontiguousarray(v, dtype=np.float64).tobytes() for v in (x, y))
-    return _frames(*as_bytes, tuple(labels))
+    return _frames(*as_bytes, tuple(labels), points_label)

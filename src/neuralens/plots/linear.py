@@ -29,8 +29,10 @@ def plot_line_fit(
     show_errors: bool = True,
     labels: tuple[str, str] = ("density", "fixed acidity"),
     title: str | None = None,
+    points_label: str = "wines",
 ) -> Axes:
-    """Scatter of (x_i, y_i), the line y = w1 x + w0 and each error e_i as a vertical segment."""
+    """Scatter of (x_i, y_i), the line y = w1 x + w0 and each error e_i as a vertical segment;
+    ``points_label`` names the points in the legend."""
     ax = new_axes(ax)
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     y_hat = w1 * x + w0
@@ -41,7 +43,7 @@ def plot_line_fit(
                 segments, colors=COLORS["error"], lw=0.8, alpha=0.6, label="errors $e_i$"
             )
         )
-    ax.scatter(x, y, s=8, alpha=0.6, color=COLORS["data"], label="wines", zorder=3)
+    ax.scatter(x, y, s=8, alpha=0.6, color=COLORS["data"], label=points_label, zorder=3)
     span = np.linspace(x.min(), x.max(), 2)
     sign = "+" if w0 >= 0 else "-"
     ax.plot(

@@ -127,4 +127,5 @@ def test_the_shipped_judge_states_its_held_out_accuracy():
     for name in ("background", "position", "shape", "colour", "size"):
         assert meta["metrics"][f"test_{name}_accuracy"] >= 0.99
         assert meta["metrics"][f"test_single_{name}_accuracy"] >= 0.99
+        assert meta["metrics"][f"test_degraded_{name}_accuracy"] >= 0.99  # noisy or blurred
     assert meta == checkpoints.load(checkpoints.shipped_path("attributes")).metadata

@@ -78,7 +78,7 @@ def test_light_events_run_at_once_and_heavy_ones_share_a_bounded_line():
         assert by_name[light].concurrency_limit is None
     for heavy in ("train", "train_1", "read_upload", "nonlinearity_demo", "use_columns"):
         assert (by_name[heavy].concurrency_id, by_name[heavy].concurrency_limit) == ("heavy", 3)
-    assert demo.delete_cache == (600, 1800)
+    assert demo.delete_cache == (300, 900)
 
 
 def test_serve_on_every_network_prints_a_warning_first():

@@ -6,6 +6,8 @@ import importlib
 import inspect
 import os
 import sys
+import threading
+import time
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry or version look-ups
 
@@ -82,6 +84,19 @@ def share_the_server(demo: gr.Blocks, concurrency: int) -> None:
             block_fn.concurrency_limit = None
 
 
+def keep_runs_pruned(every_s: float) -> threading.Thread:
+    """Remove old runs every ``every_s`` seconds, not only when another training ends."""
+
+    def prune_forever() -> None:
+        while True:
+            time.sleep(every_s)
+            trained.prune_runs()
+
+    thread = threading.Thread(target=prune_forever, name="prune-runs", daemon=True)
+    thread.start()
+    return thread
+
+
 def auth_message(config: ServeConfig) -> str | None:
     return "Log in with the name and password your teacher gave you." if config.auth else None
 
@@ -93,7 +108,8 @@ def serve(config: ServeConfig | None = None, **fields) -> None:
     first: a bad port, a port in use or a foreign address is a one-line ValueError.
     """
     config = (config or ServeConfig(**fields)).validated()
-    trained.runs_folder()  # private to this user, or a one-line error before learners train
+    trained.prune_runs()  # the folder is private to this user, or a one-line error here
+    keep_runs_pruned(config.cache_check_s)
     warning = network_warning(config)
     if warning:
         print(warning, file=sys.stderr)

@@ -28,8 +28,8 @@ class ServeConfig:
     max_upload_mb: float = 50.0  # larger uploads are refused by Gradio before they are stored
     concurrency: int = 2  # heavy jobs (training, big uploads) run at once; the rest wait in line
     queue_size: int = 64  # heavy jobs waiting at most; one more is told the server is busy
-    cache_check_s: int = 600  # how often Gradio's cache of outputs is cleaned ...
-    cache_max_age_s: int = 1800  # ... of the files older than this
+    cache_check_s: int = 300  # how often Gradio's cache (each figure shown is a file) is cleaned
+    cache_max_age_s: int = 900  # of files older than this; old runs are pruned as often
 
     def validated(self) -> ServeConfig:
         """This config after every check; a ValueError of one line names the first bad field."""

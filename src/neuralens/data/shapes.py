@@ -41,6 +41,11 @@ class Shapes:
     def __len__(self) -> int:
         return len(self.images)
 
+    def take(self, index) -> Shapes:
+        """The scenes at ``index`` (a slice, integers or a boolean mask), all fields alike."""
+        fields = (self.images, self.labels, self.boxes, self.semantic, self.instances, self.counts)
+        return Shapes(*(np.asarray(field)[index] for field in fields))
+
 
 def _backgrounds(rng: np.random.Generator, n: int, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Smooth colour gradients plus pixel noise, all images at once.

@@ -114,6 +114,9 @@ def data_download(
 def bench(
     name: Annotated[str, typer.Argument(help="A benchmark; `neuralens bench list` lists them.")],
     as_json: JsonFlag = False,
+    busy: Annotated[
+        bool, typer.Option(help="Run beside a process spinning on one core (train only).")
+    ] = False,
 ) -> None:
     """Run a speed benchmark (ours vs a baseline, side by side) and print the result."""
     from neuralens.bench import BENCHMARKS, run_benchmark
@@ -122,7 +125,7 @@ def bench(
         for bench_name, (_, summary) in BENCHMARKS.items():
             typer.echo(f"{bench_name}: {summary}")
         return
-    result = run_benchmark(name)
+    result = run_benchmark(name, **({"busy": True} if busy else {}))
     typer.echo(json.dumps(result, indent=None if as_json else 2))
 
 

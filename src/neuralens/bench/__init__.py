@@ -8,10 +8,15 @@ are reported, never asserted.
 from __future__ import annotations
 
 import importlib
+import inspect
 
 # name -> ("module:function", one-line summary); modules are imported only when run
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "conv": ("neuralens.bench.conv:run", "engine conv2d forward+backward vs torch (goal <= 2x)"),
+    "diffusion": (
+        "neuralens.bench.diffusion:run",
+        "guided digits the CNN recognises, variety, Fréchet distance, sampling speed",
+    ),
     "landscape": ("neuralens.bench.landscape:run", "256x256 wine loss landscape vs a Python loop"),
     "serve": (
         "neuralens.bench.serve:run",
@@ -28,5 +33,9 @@ def run_benchmark(name: str, **options) -> dict:
     if name not in BENCHMARKS:
         raise ValueError(f"unknown benchmark {name!r}; choose one of {', '.join(BENCHMARKS)}")
     module_name, function_name = BENCHMARKS[name][0].split(":")
-    result = getattr(importlib.import_module(module_name), function_name)(**options)
+    function = getattr(importlib.import_module(module_name), function_name)
+    unknown = sorted(set(options) - set(inspect.signature(function).parameters))
+    if unknown:
+        raise ValueError(f"benchmark {name!r} has no option {', '.join(unknown)}")
+    result = function(**options)
     return {"benchmark": name, **result}

@@ -64,13 +64,16 @@ class LineFitFrames:
         low, high = self.data_limits
         return low - widen(low - y_hat_low), high + widen(y_hat_high - high)
 
-    def background(self, limits: tuple[float, float]):
+    def background(self, limits: tuple[float, float]) -> tuple:
+        """(the whole figure, the legend alone) drawn for this y-range, to paste per frame."""
         if limits not in self.backgrounds:
             if len(self.backgrounds) >= MAX_BACKGROUNDS:
                 self.backgrounds.pop(next(iter(self.backgrounds)))
             self.ax.set_ylim(*limits)
             self.canvas.draw()
-            self.backgrounds[limits] = self.canvas.copy_from_bbox(self.ax.figure.bbox)
+            legend = self.ax.get_legend().get_window_extent().expanded(1.02, 1.05)
+            self.backgrounds[limits] = (self.canvas.copy_from_bbox(self.ax.figure.bbox),
+                                        self.canvas.copy_from_bbox(legend))  # fmt: skip
         self.ax.set_ylim(*limits)
         return self.backgrounds[limits]
 
@@ -101,12 +104,14 @@ class LineFitFrames:
         y_hat = w1 * self.x + w0
         ends = w1 * np.array([self.x.min(), self.x.max()]) + w0
         with self.lock:
-            self.canvas.restore_region(self.background(self.limits(ends.min(), ends.max())))
+            figure, legend = self.background(self.limits(ends.min(), ends.max()))
+            self.canvas.restore_region(figure)
             self.paint_errors(np.asarray(self.canvas.buffer_rgba()), y_hat)
             self.line.set_data([self.x.min(), self.x.max()], ends)
             self.title.set_text(title)
             for artist in (self.points, self.line, self.title):
                 self.ax.figure.draw_artist(artist)
+            self.canvas.restore_region(legend)  # the legend stays on top, as in matplotlib
             return np.asarray(self.canvas.buffer_rgba())[..., :3].copy()
 
 

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: lessons//py:percent,notebooks//ipynb
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -144,7 +149,7 @@ print(
 # two such equations with a ReLU between them. Both are trained by gradient descent.
 
 # %%
-from neuralens.network_equation import GradeConfig, equation_text, train_grades
+from neuralens.studies.network_equation import GradeConfig, equation_text, train_grades
 
 grade_runs = {
     hidden: train_grades(GradeConfig(hidden_size=hidden, num_steps=150, lr=1.0))

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: lessons//py:percent,notebooks//ipynb
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -19,8 +24,7 @@
 # %%
 import numpy as np
 
-from neuralens import checkpoints, data, own_model, plots
-from neuralens.classifier import image_data, train_classifier
+from neuralens import checkpoints, data, plots
 from neuralens.models.inspect import (
     DESIGNED_FILTERS,
     feature_maps,
@@ -29,7 +33,9 @@ from neuralens.models.inspect import (
     predict_proba,
     stage_outputs,
 )
-from neuralens.nonlinearity import NonlinearityConfig, compare_activations
+from neuralens.studies import own_model
+from neuralens.studies.nonlinearity import NonlinearityConfig, compare_activations
+from neuralens.tasks.classify import image_data, train_classifier
 from neuralens.training import TrainConfig
 
 images, labels = data.load_mnist("test")
@@ -128,10 +134,10 @@ plots.plot_mistakes(images[wrong], labels[wrong], report.predicted[wrong],
 # epochs; `on_step` sees the live numbers (the explorer draws its curves from them).
 
 # %%
-small = image_data("mnist-mini", train_limit=2000)
+small, classes = image_data("mnist-mini", train_limit=2000)
 config = TrainConfig(num_epochs=2, batch_size=64, lr=0.01, device="cpu", progress=False,
                      log_every=4)  # fmt: skip
-model, history = train_classifier("cnn", small, config)
+model, history = train_classifier("cnn", small, config, classes=classes)
 print(f"test accuracy after two short epochs: {history.last('eval_accuracy'):.2%}")
 plots.plot_training(history, "CNN, 2,000 images, 2 epochs")
 

@@ -114,3 +114,50 @@ def test_a_failed_write_leaves_the_old_checkpoint_whole(saved_mlp, monkeypatch):
 def test_shipped_names_are_checked():
     with pytest.raises(CheckpointError, match="no shipped weights for 'vae'"):
         checkpoints.load_shipped("vae")
+
+
+def test_a_checkpoint_from_before_tasks_loads_as_a_classifier(tmp_path):
+    """Files written before task metadata (no task, classes, input, sha256) still load."""
+    model = MLP(MLPConfig(image_size=4, hidden_sizes=(3,)))
+    legacy = {"format": "neuralens-checkpoint", "version": "0.1.0", "model": "mlp",
+              "config": {"image_size": 4, "hidden_sizes": [3]},
+              "metrics": {"test_accuracy": 0.5}}  # fmt: skip
+    path = tmp_path / "old.safetensors"
+    save_file(model.state_dict(), path, metadata={"neuralens": json.dumps(legacy)})
+    loaded = load_model(path, expected="mlp", task="classify")
+    assert torch.equal(loaded.output.weight, model.output.weight)
+    assert checkpoints.task_of(checkpoints.load(path).metadata) == "classify"
+
+
+def test_altered_tensors_fail_their_sha256(saved_mlp, tmp_path):
+    _, path = saved_mlp
+    content = bytearray(path.read_bytes())
+    content[-1] ^= 0xFF  # one bit pattern of the last weight changed, the header intact
+    altered = tmp_path / "altered.safetensors"
+    altered.write_bytes(bytes(content))
+    with pytest.raises(CheckpointError, match="do not match the SHA-256"):
+        load_model(altered)
+
+
+def test_task_and_input_spec_are_recorded_and_checked(tmp_path):
+    model = CNN(CNNConfig(image_size=8, channels=(2,)))
+    path = save_model(tmp_path / "c.safetensors", model, classes=("a", "b"))
+    meta = checkpoints.load(path).metadata
+    assert meta["task"] == "classify" and meta["classes"] == ["a", "b"]
+    assert meta["input"] == {"channels": 1, "height": 8, "width": 8, "value_range": [0, 1]}
+    with pytest.raises(CheckpointError, match="task 'classify', not 'denoise'"):
+        load_model(path, task="denoise")
+    with pytest.raises(ValueError, match="input_spec must hold channels"):
+        save_model(tmp_path / "d.safetensors", model, input_spec={"size": 8})
+    assert not (tmp_path / "d.safetensors").exists()
+
+
+def test_a_header_size_starting_with_the_pickle_byte_is_still_safetensors(tmp_path):
+    """A header of 128 + 256 k bytes starts the file with 0x80, as a pickle does."""
+    model = MLP(MLPConfig(image_size=4, hidden_sizes=(3,)))
+    for padding in range(300):
+        path = save_model(tmp_path / "m.safetensors", model, note="x" * padding)
+        if path.read_bytes()[:1] == b"\x80":
+            break
+    assert path.read_bytes()[:1] == b"\x80"
+    assert load_model(path).config.hidden_sizes == (3,)

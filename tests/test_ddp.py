@@ -16,7 +16,8 @@ import torch.multiprocessing as mp
 from neuralens.data import load_mnist
 from neuralens.device import seed_everything
 from neuralens.models import MLP, MLPConfig
-from neuralens.training import TensorData, TrainConfig, classification_loss, fit, init_distributed
+from neuralens.tasks.classify import classification_loss
+from neuralens.training import Batches, TrainConfig, fit, init_distributed
 
 WORLD = 2
 
@@ -25,7 +26,8 @@ def train_small() -> tuple[MLP, float]:
     """The run both sides do: an MLP on 1,024 digits, global batch 64, 1-pixel shifts."""
     X, y = load_mnist("train")
     X_test, y_test = load_mnist("test")
-    data = TensorData.from_arrays(X[:1024], y[:1024], X_test[:500], y_test[:500], max_shift=1)
+    data = Batches.from_arrays(X[:1024], {"labels": y[:1024]}, X_test[:500],
+                               {"labels": y_test[:500]}, max_shift=1)  # fmt: skip
     seed_everything(0)
     model = MLP(MLPConfig(hidden_sizes=(32,)))
     config = TrainConfig(num_epochs=2, batch_size=64, device="cpu", progress=False)

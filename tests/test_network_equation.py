@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from neuralens.models import TabularConfig, TabularNet, build_model
-from neuralens.network_equation import (
+from neuralens.studies.network_equation import (
     GradeConfig,
     equation_text,
     grade_data,
@@ -72,5 +72,5 @@ def test_tabular_net_checks_its_input_and_is_registered():
 def test_bad_grade_settings_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
         grade_data(**{"features": ("alcohol",), **kwargs})
-    with pytest.raises(ValueError, match="lr must be positive"):
+    with pytest.raises(ValueError, match="lr must be greater than 0"):
         train_grades(GradeConfig(lr=0.0))

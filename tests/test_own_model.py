@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from neuralens import checkpoints, own_model
-from neuralens.classifier import train_classifier
+from neuralens import checkpoints
 from neuralens.engine.mnist import engine_mlp
 from neuralens.models import MLPConfig
+from neuralens.studies import own_model
+from neuralens.tasks.classify import train_classifier
 from neuralens.training import TrainConfig
 
 
@@ -33,7 +34,7 @@ def test_named_and_folder_sources_give_training_data(tmp_path):
     assert len(mini.data) == 50 and mini.classes[3] == "3" and mini.name == "mnist-mini"
     mine = own_model.training_data(own_model.FOLDER, make_folder(tmp_path / "squares"))
     assert mine.classes == ("bright", "dark") and mine.name == "squares"
-    assert tuple(mine.data.X.shape) == (8, 28, 28) and len(mine.data.X_eval) == 2
+    assert tuple(mine.data.images.shape) == (8, 1, 28, 28) and len(mine.data.eval_images) == 2
     assert "mnist-mini" in own_model.available_datasets()
     with pytest.raises(ValueError, match="needs a folder"):
         own_model.training_data(own_model.FOLDER)

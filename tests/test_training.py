@@ -12,13 +12,8 @@ from neuralens import checkpoints
 from neuralens.data import load_mnist
 from neuralens.device import seed_everything
 from neuralens.models import MLP, MLPConfig
-from neuralens.training import (
-    TensorData,
-    TrainConfig,
-    classification_loss,
-    fit,
-    random_shift,
-)
+from neuralens.tasks.classify import classification_loss
+from neuralens.training import Batches, TrainConfig, fit, random_shift
 
 QUIET = {"device": "cpu", "progress": False}
 
@@ -28,7 +23,8 @@ def digits():
     """2,000 mini-MNIST training digits, 500 test digits, on the CPU."""
     X, y = load_mnist("train")
     X_test, y_test = load_mnist("test")
-    return TensorData.from_arrays(X[:2000], y[:2000], X_test[:500], y_test[:500], name="mini")
+    return Batches.from_arrays(X[:2000], {"labels": y[:2000]}, X_test[:500],
+                               {"labels": y_test[:500]}, name="mini")  # fmt: skip
 
 
 def small_mlp() -> MLP:
@@ -118,17 +114,17 @@ def test_full_batch_float_features_and_a_custom_eval():
     y = (X[:, 0] + X[:, 1] > 0).long()  # a line separates the two classes
 
     def eval_fn(model, data):
-        return {
-            "eval_accuracy": (model(data.X_eval).argmax(1) == data.y_eval).float().mean().item()
-        }
+        predicted = model(data.eval_images).argmax(1)
+        return {"accuracy": (predicted == data.eval_targets["labels"]).float().mean().item()}
 
-    data = TensorData(X, y, X_eval=X, y_eval=y, eval_fn=eval_fn)
+    data = Batches(X, {"labels": y}, eval_images=X, eval_targets={"labels": y})
     model = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
     history = fit(
         model,
         classification_loss,
         data,
         TrainConfig(num_epochs=60, batch_size=None, lr=0.05, **QUIET),
+        evaluate=eval_fn,
     )
     assert history.last("step") == 60  # one step per epoch: the whole set is one batch
     assert history.last("eval_accuracy") > 0.9
@@ -158,21 +154,20 @@ def test_bad_settings_are_explained(digits):
         TrainConfig(num_epochs=0)
     with pytest.raises(ValueError, match="unknown optimizer"):
         TrainConfig(optimizer="lbfgs")
-    with pytest.raises(ValueError, match="rows but its targets"):
-        TensorData(torch.zeros(3, 2), torch.zeros(2))
-    with pytest.raises(ValueError, match="max_shift augments images only"):
-        TensorData(torch.zeros(3, 2), torch.zeros(3), max_shift=1)
-    assert np.isfinite(TrainConfig().lr)
+    with pytest.raises(ValueError, match="'labels' has 2 rows but there are 3 training images"):
+        Batches(torch.zeros(3, 2), {"labels": torch.zeros(2)})
+    with pytest.raises(ValueError, match="max_shift and hflip augment images only"):
+        Batches(torch.zeros(3, 2), {"labels": torch.zeros(3)}, max_shift=1)
 
 
 def test_a_model_without_labels_trains_through_the_same_loop():
     """An autoencoder-style loss (no y): fit and its default evaluation need no labels."""
     X = torch.randint(0, 256, (64, 6, 6), dtype=torch.uint8)
-    data = TensorData.from_arrays(X, X_eval=X[:16])
-    assert data.y is None
+    data = Batches.from_arrays(X, eval_images=X[:16])
+    assert data.targets == {}
 
     def reconstruction_loss(model, batch):
-        images, _ = batch  # (N, 1, 6, 6) in [0, 1]
+        images = batch["images"]  # (N, 1, 6, 6) in [0, 1]
         return torch.nn.functional.mse_loss(model(images), images.flatten(1)), {}
 
     seed_everything(0)
@@ -183,6 +178,7 @@ def test_a_model_without_labels_trains_through_the_same_loop():
 
 
 def test_float_tables_and_targets_become_float32():
-    data = TensorData.from_arrays(np.zeros((4, 2)), np.array([0.5, 1.5, 2.0, 3.0]))
-    assert data.y.dtype == torch.float32 and data.X.dtype == torch.float32  # as the weights
-    assert TensorData.from_arrays(np.zeros((2, 2)), np.array([1, 0])).y.dtype == torch.int64
+    data = Batches.from_arrays(np.zeros((4, 2)), {"y": np.array([0.5, 1.5, 2.0, 3.0])})
+    assert data.targets["y"].dtype == torch.float32 and data.images.dtype == torch.float32
+    labels = Batches.from_arrays(np.zeros((2, 2)), {"labels": np.array([1, 0])})
+    assert labels.targets["labels"].dtype == torch.int64  # class indices index the loss

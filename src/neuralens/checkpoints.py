@@ -2,7 +2,10 @@
 
 One file holds everything: the tensors, and in the safetensors header (key
 ``"neuralens"``) the metadata as JSON: the architecture's name and ``asdict(config)``,
-metrics, the data, the seed and the neuralens version. A readable ``.json`` copy of
+the task (``classify``, ``segment``, ...), the class names (or None), the input spec
+(channels, height, width, value range), metrics under the task's own names, optional
+extra ``components`` (e.g. a diffusion model's noise schedule), the data, the seed,
+the neuralens version and the SHA-256 of the tensors (checked on load). A readable ``.json`` copy of
 the metadata is written beside it. Writes go to a temporary file that replaces the
 target only when complete, so a checkpoint is never half-written. Pickle files
 (``torch.save``) are refused, never unpickled.
@@ -13,6 +16,8 @@ target only when complete, so a checkpoint is never half-written. Pickle files
 >>> path = save_model(f"{folder}/tiny.safetensors", MLP(MLPConfig(image_size=4)), seed=0)
 >>> load_model(path, expected="mlp").config.image_size
 4
+>>> load(path).metadata["task"], load(path).metadata["input"]["height"]
+('classify', 4)
 >>> load_model(path, expected="cnn")
 Traceback (most recent call last):
 ...
@@ -21,6 +26,7 @@ neuralens.checkpoints.CheckpointError: ...safetensors holds weights for a 'mlp' 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import uuid
@@ -39,6 +45,8 @@ from neuralens.models import MODELS, build_model, model_name
 FORMAT = "neuralens-checkpoint"
 HEADER_KEY = "neuralens"
 PICKLE_MAGIC = (b"\x80", b"PK\x03\x04")  # pickle protocol >= 2; torch.save's zip archive
+LEGACY_TASK = "classify"  # what a checkpoint without a "task" holds (all the first half's were)
+INPUT_KEYS = ("channels", "height", "width", "value_range")
 
 
 class CheckpointError(ValueError):
@@ -75,10 +83,22 @@ def write_atomic(path: str | Path, content: bytes) -> Path:
     return path
 
 
+def tensors_digest(tensors: dict[str, torch.Tensor]) -> str:
+    """SHA-256 over every tensor's name, dtype, shape and bytes, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(tensors):
+        tensor = tensors[name].detach().to("cpu").contiguous()
+        digest.update(f"{name}|{tensor.dtype}|{tuple(tensor.shape)}|".encode())
+        raw = tensor.view(-1).view(torch.uint8).numpy().tobytes() if tensor.numel() else b""
+        digest.update(raw)
+    return digest.hexdigest()
+
+
 def save(path: str | Path, tensors: dict[str, torch.Tensor], metadata: dict) -> Path:
     """Save ``tensors`` + ``metadata`` atomically, and a readable ``.json`` copy beside it."""
-    metadata = {"format": FORMAT, "version": __version__, **metadata}
     cpu = {name: tensor.detach().to("cpu").contiguous() for name, tensor in tensors.items()}
+    metadata = {"format": FORMAT, "version": __version__, **metadata,
+                "sha256": tensors_digest(cpu)}  # fmt: skip
     content = save_safetensors(cpu, metadata={HEADER_KEY: json.dumps(metadata)})
     path = write_atomic(path, content)
     write_atomic(path.with_suffix(".json"), json.dumps(metadata, indent=2).encode())
@@ -86,6 +106,9 @@ def save(path: str | Path, tensors: dict[str, torch.Tensor], metadata: dict) -> 
 
 
 def _check_header(path: Path, content: bytes) -> None:
+    size = int.from_bytes(content[:8], "little") if len(content) >= 8 else -1
+    if 0 < size <= len(content) - 8 and content[8:9] == b"{":
+        return  # a whole safetensors header (its size may well start with byte 0x80)
     if content.startswith(PICKLE_MAGIC):
         raise CheckpointError(
             f"{path} is a pickle file (torch.save); neuralens never unpickles files, because "
@@ -118,6 +141,12 @@ def load(path: str | Path) -> Checkpoint:
         ) from None
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
         raise CheckpointError(f"{path} is a safetensors file but not a neuralens checkpoint")
+    stated = metadata.get("sha256")
+    if stated is not None and stated != tensors_digest(tensors):
+        raise CheckpointError(
+            f"{path}: its tensors do not match the SHA-256 in its metadata "
+            "(the file was altered or damaged); retrain or copy it again"
+        )
     return Checkpoint(tensors, metadata)
 
 
@@ -128,19 +157,56 @@ def model_metadata(model: nn.Module) -> dict:
     return {"model": model_name(inner), "config": asdict(config) if is_dataclass(config) else {}}
 
 
+def default_input_spec(config: object) -> dict | None:
+    """The input spec an image model's config implies (square images in [0, 1]), else None."""
+    size = getattr(config, "image_size", None)
+    if size is None:
+        return None
+    channels = getattr(config, "num_channels", getattr(config, "in_channels", 1))
+    return {"channels": channels, "height": size, "width": size, "value_range": [0, 1]}
+
+
+def _check_input_spec(spec: dict) -> dict:
+    if not isinstance(spec, dict) or not set(INPUT_KEYS) <= set(spec) and "features" not in spec:
+        raise ValueError(f"input_spec must hold {', '.join(INPUT_KEYS)} (or 'features' for a "
+                         f"table), got {spec!r}")  # fmt: skip
+    return dict(spec)
+
+
 def save_model(
     path: str | Path,
     model: nn.Module,
     *,
+    task: str = LEGACY_TASK,
+    classes: list[str] | tuple[str, ...] | None = None,
+    input_spec: dict | None = None,
     metrics: dict | None = None,
+    components: dict | None = None,
     data: str = "",
     seed: int | None = None,
     **extra: object,
 ) -> Path:
-    """Save ``model``'s weights with the metadata needed to rebuild and judge it."""
+    """Save ``model``'s weights with the metadata needed to rebuild, feed and judge it.
+
+    ``task``: the registry name of what it does; ``classes``: the names of its outputs
+    (None when it has none); ``input_spec``: ``{"channels", "height", "width",
+    "value_range"}`` (default: from the model's config); ``metrics``: scores under the
+    task's own names; ``components``: extra JSON parts (e.g. a noise schedule's parameters).
+    """
     inner = getattr(model, "module", model)
-    metadata = {**model_metadata(inner), "metrics": metrics or {}, "data": data, "seed": seed}
+    meta = model_metadata(inner)
+    config = getattr(inner, "config", None)
+    spec = input_spec if input_spec is not None else default_input_spec(config)
+    metadata = {**meta, "task": task, "classes": None if classes is None else list(classes),
+                "input": None if spec is None else _check_input_spec(spec),
+                "metrics": metrics or {}, "components": components or {}, "data": data,
+                "seed": seed}  # fmt: skip
     return save(path, inner.state_dict(), {**metadata, **extra})
+
+
+def task_of(metadata: dict) -> str:
+    """The task a checkpoint's model was trained for (older files: ``classify``)."""
+    return metadata.get("task") or LEGACY_TASK
 
 
 def model_tensors(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -151,13 +217,17 @@ def model_tensors(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     return dict(tensors)
 
 
-def build_from(checkpoint: Checkpoint, path: Path, expected: str | None = None) -> nn.Module:
+def build_from(checkpoint: Checkpoint, path: Path, expected: str | None = None,
+               task: str | None = None) -> nn.Module:  # fmt: skip
     """The model ``checkpoint`` describes, with its weights loaded (CPU, eval mode)."""
     name = checkpoint.metadata.get("model")
     if name not in MODELS:
         raise CheckpointError(f"{path} is for model {name!r}, which this neuralens does not know")
     if expected is not None and name != expected:
         raise CheckpointError(f"{path} holds weights for a {name!r} model, not {expected!r}")
+    held = task_of(checkpoint.metadata)
+    if task is not None and held != task:
+        raise CheckpointError(f"{path} holds a model for the task {held!r}, not {task!r}")
     try:
         model = build_model(name, checkpoint.metadata.get("config") or {})
         model.load_state_dict(model_tensors(checkpoint.tensors))
@@ -167,12 +237,14 @@ def build_from(checkpoint: Checkpoint, path: Path, expected: str | None = None) 
     return model.eval()
 
 
-def load_model(path: str | Path, expected: str | None = None) -> nn.Module:
+def load_model(path: str | Path, expected: str | None = None, task: str | None = None
+               ) -> nn.Module:  # fmt: skip
     """Load a model saved by :func:`save_model` (or a training checkpoint), in eval mode.
 
-    ``expected`` (e.g. ``"cnn"``) turns weights of another architecture into a clear error.
+    ``expected`` (e.g. ``"cnn"``) turns weights of another architecture, ``task`` (e.g.
+    ``"segment"``) a model trained for another task, into a clear error.
     """
-    return build_from(load(path), Path(path), expected)
+    return build_from(load(path), Path(path), expected, task)
 
 
 def shipped_path(name: str) -> Path:

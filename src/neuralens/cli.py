@@ -171,7 +171,7 @@ def line(
         sweep = linear.learning_rate_sweep(linear.Standardizer.fit(study.x).transform(study.x),
                                            study.y, config)  # fmt: skip
         figures = plots.line_figures(study, comparison, sweep, labels=(x, y))
-        from neuralens.network_equation import train_grades
+        from neuralens.studies.network_equation import train_grades
 
         grades = train_grades()  # the chapter's last figure: a softmax layer on wine grades
         names = [f"grade {g}" for g in grades.data.grades]
@@ -302,21 +302,24 @@ def train(
         return
     from dataclasses import replace
 
-    from neuralens import classifier, training
+    from neuralens import training
+    from neuralens.tasks import resolve
+    from neuralens.tasks.run import train_and_save, weights_paths
 
+    task, chosen = resolve(model)
     rank, _ = training.init_distributed(device)
-    recipe = classifier.recipe(model).train
+    recipe = chosen.train
     batch_size = recipe.batch_size if batch_size is None else batch_size
     config = replace(
         recipe, num_epochs=1 if dry_run else epochs or recipe.num_epochs, batch_size=batch_size,
         lr=lr or recipe.lr, seed=seed, device=device, target=target_acc, eval_every=eval_every,
         resume=resume, progress=not as_json and rank == 0,
     )  # fmt: skip
-    if resume and not classifier.weights_paths(out, model)[1].exists():
+    if resume and not weights_paths(out, model)[1].exists():
         typer.echo(f"nothing to resume in {out}: starting from scratch", err=True)
     try:
-        summary = classifier.train_and_save(
-            model, data, config, out_dir=None if dry_run else out,
+        summary = train_and_save(
+            task, chosen, data, config, out_dir=None if dry_run else out,
             train_limit=batch_size if dry_run else train_limit,
         )  # fmt: skip
     finally:
@@ -346,9 +349,10 @@ def evaluate(
     """Test accuracy, per-class accuracy and confusion matrix of trained (or shipped) weights."""
     if model not in TORCH_MODELS:
         raise ValueError(f"unknown model {model!r}; choose one of {', '.join(TORCH_MODELS)}")
-    from neuralens import checkpoints, classifier
+    from neuralens import checkpoints
+    from neuralens.tasks.classify import evaluate_classifier, load_images
 
-    classifier.load_images(data, "test")  # an unknown or missing dataset fails first
+    load_images(data, "test")  # an unknown or missing dataset fails first
     if weights is None:
         network, weights = checkpoints.load_shipped(model), checkpoints.shipped_path(model)
     else:
@@ -356,7 +360,7 @@ def evaluate(
     report = {
         "model": model,
         "weights": str(weights),
-        **classifier.evaluate_classifier(network, data),
+        **evaluate_classifier(network, data),
     }
     if as_json:
         typer.echo(json.dumps(report))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from collections.abc import Iterator
@@ -11,7 +10,7 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
-DEVICES = ("auto", "cpu", "cuda", "mps")
+from neuralens.training.config import DEVICES
 
 
 def pick(name: str = "auto") -> torch.device:
@@ -36,11 +35,13 @@ def pick(name: str = "auto") -> torch.device:
 
 
 def seed_everything(seed: int) -> torch.Generator:
-    """Seed Python, NumPy and torch (all devices) and return a torch generator seeded alike."""
+    """Seed Python, NumPy and torch (all devices) and return a torch generator seeded alike.
+
+    Python's string hashing (PYTHONHASHSEED) is fixed at interpreter start, not here.
+    """
     random.seed(seed)
     np.random.seed(seed)  # noqa: NPY002 - legacy global RNG, seeded for third-party code
     torch.manual_seed(seed)
-    os.environ.setdefault("PYTHONHASHSEED", str(seed))
     return torch.Generator().manual_seed(seed)
 
 

@@ -13,6 +13,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+# The key names every loop logs (torch, the NumPy engine, gradient descent): one vocabulary.
+LOSS, ACCURACY = "loss", "accuracy"  # of the training batches
+EVAL = "eval_"  # prefix of a number measured on held-out data: eval_loss, eval_accuracy
+EVAL_ACCURACY = EVAL + ACCURACY
+
+
+def prefixed(scores: dict) -> dict[str, float]:
+    """Evaluation numbers under their ``eval_`` names (a name that has it is kept).
+
+    >>> prefixed({"accuracy": 0.5, "eval_loss": 1})
+    {'eval_accuracy': 0.5, 'eval_loss': 1.0}
+    """
+    return {(k if k.startswith(EVAL) else EVAL + k): float(v) for k, v in scores.items()}
+
 
 @dataclass
 class History:

@@ -7,24 +7,36 @@ definition of "accuracy".
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import torch
-from torch import nn
+
+if TYPE_CHECKING:  # torch loads on first use: the NumPy engine shares accuracy without it
+    from torch import nn
 
 
 def _as_labels(values, name: str) -> np.ndarray:
-    array = values.detach().cpu().numpy() if torch.is_tensor(values) else np.asarray(values)
+    is_tensor = hasattr(values, "detach")
+    array = values.detach().cpu().numpy() if is_tensor else np.asarray(values)
     if array.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array of class indices, got shape {array.shape}")
     return array.astype(np.int64)
 
 
-def accuracy(y, y_hat) -> float:
-    """Fraction of predictions ``y_hat`` equal to the labels ``y``.
+def accuracy(y, y_hat):
+    """Fraction of predictions ``y_hat`` equal to the labels ``y``: the one definition.
+
+    Arrays give a float; two torch tensors give a 0-d tensor on their device (no
+    synchronisation in a training step).
 
     >>> accuracy([0, 1, 2, 2], [0, 1, 1, 2])
     0.75
     """
+    if hasattr(y, "detach") and hasattr(y_hat, "detach"):
+        if y.shape != y_hat.shape or y.ndim != 1:
+            raise ValueError(f"y and y_hat must be equally long 1-D: {tuple(y.shape)}, "
+                             f"{tuple(y_hat.shape)}")  # fmt: skip
+        return (y == y_hat).float().mean()
     y, y_hat = _as_labels(y, "y"), _as_labels(y_hat, "y_hat")
     if y.shape != y_hat.shape or len(y) == 0:
         raise ValueError(
@@ -59,22 +71,11 @@ def per_class_accuracy(confusion: np.ndarray) -> np.ndarray:
         return np.where(totals > 0, np.diag(confusion) / totals, np.nan)
 
 
-@torch.no_grad()
 def predict(model: nn.Module, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
     """Predicted classes of uint8 images (N, H, W) (scaled to [0, 1], as in training)."""
-    from neuralens.training import TensorData
+    from neuralens.models.inspect import predict_proba
 
-    parameter = next(model.parameters(), None)
-    device = parameter.device if parameter is not None else torch.device("cpu")
-    data = TensorData.from_arrays(images, device=device)
-    was_training = model.training
-    model.eval()
-    predictions = [
-        model(data.prepare(data.X[start : start + batch_size])).argmax(dim=1).cpu()
-        for start in range(0, len(data), batch_size)
-    ]
-    model.train(was_training)
-    return torch.cat(predictions).numpy()
+    return predict_proba(model, images, batch_size).argmax(axis=1)
 
 
 def classification_report(y, y_hat, num_classes: int | None = None) -> dict:

@@ -68,8 +68,8 @@ def test_confusion_and_mistakes():
 def test_nonlinearity_shows_both_final_accuracies():
     with_relu, without = History(), History()
     for epoch, (a, b) in enumerate([(0.9, 0.85), (0.97, 0.91)], start=1):
-        with_relu.log(epoch=epoch, test_accuracy=a)
-        without.log(epoch=epoch, test_accuracy=b)
+        with_relu.log(epoch=epoch, eval_accuracy=a)
+        without.log(epoch=epoch, eval_accuracy=b)
     fig = plots.plot_nonlinearity({"with ReLU": with_relu, "without": without})
     labels = [t.get_text() for t in fig.axes[1].texts]
     assert labels == ["97.0%", "91.0%"]

@@ -1,6 +1,6 @@
 """Time to 99 % MNIST test accuracy: our CNN recipe vs the well-known PyTorch MNIST example.
 
-Ours: the shipped CNN's recipe on a one-epoch schedule (``classifier.recipe("cnn")``,
+Ours: the shipped CNN's recipe on a one-epoch schedule (the classify task's ``cnn`` recipe,
 data as one uint8 tensor, batches sliced and shifted in place), evaluated every
 eighth of an epoch; the time is training time up to the first evaluation at or
 above the target (evaluation itself excluded).
@@ -43,7 +43,9 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset
 from torch.utils.flop_counter import FlopCounterMode
 
-from neuralens.classifier import image_data, load_images, recipe, train_classifier
+from neuralens.tasks import TASKS
+from neuralens.tasks.classify import image_data, load_images
+from neuralens.tasks.run import train_model
 from neuralens.device import (
     allowed_cores,
     choose_threads,
@@ -142,18 +144,19 @@ def _timed(fn) -> float:
 
 def run_ours(data_name: str, target: float, train_limit: int | None, evals_per_epoch: int) -> dict:
     """Our CNN recipe on a one-epoch schedule, stopping at the first evaluation >= target."""
-    cnn = recipe("cnn")
-    data = image_data(data_name, "cpu", cnn.max_shift, train_limit)
+    cnn = TASKS["classify"].recipe_for("cnn")
+    data, classes = image_data(data_name, "cpu", cnn.max_shift, train_limit)
     steps_per_epoch = len(data) // cnn.train.batch_size
     train = replace(cnn.train, num_epochs=1, device="cpu", progress=False, target=target,
                     eval_every=max(steps_per_epoch // evals_per_epoch, 1))  # fmt: skip
     start = time.perf_counter()
-    model, history = train_classifier("cnn", data, train)
+    model, history = train_model(TASKS["classify"], cnn, data, train, classes)
     wall = time.perf_counter() - start
     rows = [row for row in history if "eval_accuracy" in row]
     hit = next((row for row in rows if row["eval_accuracy"] >= target), None)
     probe = build_model("cnn", cnn.model_config)
-    sample, labels = data.batch(torch.arange(cnn.train.batch_size))
+    sample = data.batch(torch.arange(cnn.train.batch_size))
+    sample, labels = sample["images"], sample["labels"]
     flops_per_image = training_flops(probe, sample, labels, F.cross_entropy)
     last = hit or rows[-1]
     images_seen = last["step"] * cnn.train.batch_size

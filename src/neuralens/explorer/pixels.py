@@ -94,7 +94,7 @@ ACTIVATION_NAMES = {"relu": "with ReLU", "none": "without (linear)"}
 def nonlinearity_demo(epochs: float):
     """Train the same MLP with and without ReLU on mini MNIST; the figure grows per epoch."""
     # torch loads on first use, not at start-up
-    from neuralens.nonlinearity import NonlinearityConfig, compare_activations
+    from neuralens.studies.nonlinearity import NonlinearityConfig, compare_activations
 
     X, y = data.load_mnist("train")
     X_test, y_test = data.load_mnist("test")
@@ -114,11 +114,11 @@ def nonlinearity_demo(epochs: float):
             break
         for live in value:
             name = config.activations[int(live["run"])]
-            runs[name].log(epoch=live["epoch"], test_accuracy=live["eval_accuracy"])
+            runs[name].log(epoch=live["epoch"], eval_accuracy=live["eval_accuracy"])
         shown = {ACTIVATION_NAMES[k]: history for k, history in runs.items() if len(history)}
         yield show(plots.plot_nonlinearity(shown)), "training..."
     figure = plots.plot_nonlinearity({ACTIVATION_NAMES[k]: h for k, h in runs.items()})
-    gap = runs["relu"].last("test_accuracy") - runs["none"].last("test_accuracy")
+    gap = runs["relu"].last("eval_accuracy") - runs["none"].last("eval_accuracy")
     yield (
         show(figure),
         (

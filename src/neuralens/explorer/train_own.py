@@ -7,13 +7,14 @@ import uuid
 import gradio as gr
 import numpy as np
 
-from neuralens import own_model, plots
+from neuralens import plots
 from neuralens.data import DIGIT_CLASSES, load_mnist
 from neuralens.explorer import trained
 from neuralens.explorer.chapter import Chapter
 from neuralens.explorer.components import chapter_header, figure_image, show
 from neuralens.explorer.streaming import StopFlag, stream_run
 from neuralens.history import History
+from neuralens.studies import own_model
 
 LEAD = (
     "Everything so far, in one loop: pick a network and data, press Train, and watch the "
@@ -35,7 +36,7 @@ MAX_LOG_EVERY = 10  # ...but at least every 10 steps, so Stop acts quickly
 
 def torch_work(name: str, source: str, upload, epochs: int, lr: float, limit: int | None):
     """What the training thread runs for a PyTorch model; the hook streams live numbers."""
-    from neuralens.classifier import train_classifier  # torch loads on first use, not at start-up
+    from neuralens.tasks.classify import train_classifier  # torch loads on first use
     from neuralens.training import TrainConfig
 
     def work(hook):
@@ -48,7 +49,8 @@ def torch_work(name: str, source: str, upload, epochs: int, lr: float, limit: in
             progress=False,
             log_every=max(1, min(MAX_LOG_EVERY, total_steps // CURVE_UPDATES)),
         )
-        model, history = train_classifier(name, data.data, config, on_step=hook)
+        model, history = train_classifier(name, data.data, config, on_step=hook,
+                                          classes=data.classes)  # fmt: skip
         return model, history, data
 
     return work
@@ -92,7 +94,8 @@ def finish_torch(result) -> tuple:
     archive = own_model.save_for_reuse(folder, model, data, history, report.accuracy)
     info = {"run": run, "model": checkpoints.model_metadata(model)["model"]}
     code = own_model.USAGE.format(weights="model.safetensors", num_classes=len(data.classes))
-    return report, data.data.X_eval.cpu().numpy(), data.classes, archive, info, code
+    images = data.data.eval_images[:, 0].cpu().numpy()  # (N, H, W) gray test images
+    return report, images, data.classes, archive, info, code
 
 
 def finish_engine(run) -> tuple:

@@ -12,18 +12,15 @@ import numpy as np
 import torch
 from torch import nn
 
+from neuralens.engine.filters import PRESETS
 from neuralens.models.cnn import CNN
 from neuralens.models.mlp import MLP
+from neuralens.training.batches import to_float_images
 
-# kernels a person designs (lecture: convolutions), to set beside the ones a CNN learns
-DESIGNED_FILTERS = {
-    "vertical edge": np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float),  # Sobel x
-    "horizontal edge": np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]], dtype=float),  # Sobel y
-    "diagonal edge": np.array([[0, 1, 2], [-1, 0, 1], [-2, -1, 0]], dtype=float),
-    "blur": np.full((3, 3), 1 / 9),  # box average
-    "outline": np.array([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]], dtype=float),  # Laplacian
-    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=float),
-}
+# kernels a person designs (lecture: convolutions), to set beside the ones a CNN learns;
+# their one home is the engine's presets
+DESIGNED_FILTERS = {name: PRESETS[name] for name in ("vertical edges", "horizontal edges",
+                    "emboss", "box blur", "gaussian", "sharpen")}  # fmt: skip
 
 
 def _device(model: nn.Module) -> torch.device:
@@ -37,13 +34,13 @@ def as_batch(images: np.ndarray, model: nn.Module) -> torch.Tensor:
     torch.Size([1, 1, 28, 28])
     """
     x = np.asarray(images)
-    x = x / 255.0 if x.dtype == np.uint8 else x
     x = {2: x[None, None], 3: x[:, None], 4: x}.get(x.ndim)
     if x is None:
         raise ValueError(
             f"images must be (H, W), (N, H, W) or (N, C, H, W), got {np.shape(images)}"
         )
-    return torch.as_tensor(x, dtype=torch.float32, device=_device(model))
+    pixels = to_float_images(torch.as_tensor(x, device=_device(model)))  # as in training
+    return pixels.to(torch.float32)
 
 
 @torch.no_grad()

@@ -241,7 +241,7 @@ def plot_mistakes(
     return fig
 
 
-def plot_nonlinearity(runs: Mapping[str, History], key: str = "test_accuracy") -> Figure:
+def plot_nonlinearity(runs: Mapping[str, History], key: str = "eval_accuracy") -> Figure:
     """The same network trained with and without its non-linearity: curves and final accuracy."""
     if not runs:
         raise ValueError("plot_nonlinearity needs at least one named History")

@@ -12,7 +12,11 @@ import json
 from importlib import resources
 from pathlib import Path
 
-SHIPPED = ("mlp", "cnn", "attributes")  # attributes: the judge of words-as-the-prompt
+# the shipped models are the weights files in this folder (mlp, cnn, attributes: the judge
+# of words-as-the-prompt, ...): no list to keep in step with them
+SHIPPED = tuple(sorted(path.name.removesuffix(".safetensors")
+                       for path in resources.files(__name__).iterdir()
+                       if path.name.endswith(".safetensors")))  # fmt: skip
 
 
 def weights_path(name: str) -> Path:

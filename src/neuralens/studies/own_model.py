@@ -1,7 +1,7 @@
 """Train your own classifier: pick the data (bundled, full or your own images), train, keep it.
 
 What the explorer's "Train your own" chapter and the lesson call: data as one
-:class:`~neuralens.training.TensorData` whatever its source, the test-set report
+:class:`~neuralens.training.Batches` whatever its source, the test-set report
 (probabilities, confusion matrix, the most confidently wrong images), and the
 trained model saved as a checkpoint (safetensors + JSON metadata) with the few
 lines of Python that load and use it.
@@ -24,7 +24,7 @@ from neuralens.history import History
 if TYPE_CHECKING:  # torch loads on first use: the explorer imports this module at start-up
     from torch import nn
 
-    from neuralens.training import TensorData
+    from neuralens.training import Batches
 
 FOLDER = "your images"  # the data choice that reads a folder or zip of class folders
 
@@ -45,7 +45,7 @@ print([classes[k] for k in probabilities.argmax(axis=1)])
 class TrainingData:
     """A dataset ready to train on, its class names, and a name for the checkpoint."""
 
-    data: TensorData
+    data: Batches
     classes: tuple[str, ...]
     name: str
 
@@ -70,17 +70,19 @@ def training_data(
     """``source``: a name of ``data.mnist.DATASETS``, or ``FOLDER`` with ``folder`` (a folder
     or zip with one sub-folder of images per class, resized to 28x28, ``test_fraction``
     of each class held out for testing)."""
-    from neuralens.classifier import image_data  # torch loads on first use, not at start-up
-    from neuralens.training import TensorData
+    from neuralens.tasks.classify import check_limit, image_data  # torch loads on first use
+    from neuralens.training import Batches
 
     if source != FOLDER:
-        data = image_data(source, "cpu", train_limit=train_limit)
-        return TrainingData(data, tuple(DATASETS[source][2]), source)
+        data, classes = image_data(source, "cpu", train_limit=train_limit)
+        return TrainingData(data, classes, source)
     if folder is None:
         raise ValueError(f"data {FOLDER!r} needs a folder or .zip of class folders")
     train, test = load_image_folder(folder, size=MNIST_SIZE).split(test_fraction, seed)
-    data = TensorData.from_arrays(train.images[:train_limit], train.labels[:train_limit],
-                                  test.images, test.labels, name=Path(folder).name)  # fmt: skip
+    check_limit(train.labels, train_limit, train.classes)
+    data = Batches.from_arrays(train.images[:train_limit], {"labels": train.labels[:train_limit]},
+                               test.images, {"labels": test.labels},
+                               name=Path(folder).name)  # fmt: skip
     return TrainingData(data, train.classes, Path(folder).name)
 
 
@@ -105,12 +107,12 @@ def heldout_report(
     >>> round(report.accuracy, 3), report.confusion.tolist(), report.mistakes.tolist()
     (0.667, [[1, 0], [1, 1]], [2])
     """
-    from neuralens.metrics import confusion_matrix
+    from neuralens.metrics import accuracy, confusion_matrix
     from neuralens.models.inspect import confident_mistakes
 
     predicted = probabilities.argmax(axis=1)
     return HeldOutReport(
-        accuracy=float((predicted == labels).mean()),
+        accuracy=accuracy(labels, predicted),
         labels=labels,
         confusion=confusion_matrix(labels, predicted, probabilities.shape[1]),
         mistakes=confident_mistakes(probabilities, labels, num_mistakes),
@@ -119,22 +121,23 @@ def heldout_report(
     )
 
 
-def torch_report(model: nn.Module, data: TensorData) -> HeldOutReport:
+def torch_report(model: nn.Module, data: Batches) -> HeldOutReport:
     """The :class:`HeldOutReport` of a torch classifier on ``data``'s evaluation images."""
     from neuralens.models.inspect import predict_proba
 
-    images, labels = data.X_eval.cpu().numpy(), data.y_eval.cpu().numpy()
+    images = data.eval_images.cpu().numpy()  # (N, C, H, W)
+    labels = data.eval_targets["labels"].cpu().numpy()
     return heldout_report(predict_proba(model, images), labels)
 
 
 def engine_report(network) -> HeldOutReport:
     """The :class:`HeldOutReport` of a NumPy-engine MNIST model on the mini test split."""
+    from neuralens.engine.activations import softmax
     from neuralens.engine.mnist import to_inputs
 
     images, labels = load_mnist("test", "mini")
     logits = network(to_inputs(images))  # (N, 10) scores
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))  # softmax, overflow-safe
-    return heldout_report(shifted / shifted.sum(axis=1, keepdims=True), labels)
+    return heldout_report(softmax(logits, axis=1), labels)
 
 
 def save_for_reuse(
@@ -151,8 +154,9 @@ def save_for_reuse(
     folder = Path(folder)
     weights = folder / "model.safetensors"
     checkpoints.save_model(
-        weights, model, metrics={"test_accuracy": test_accuracy}, data=training.name,
-        classes=list(training.classes), history=history.to_dict(),
+        weights, model, task="classify", metrics={"test_accuracy": test_accuracy},
+        data=training.name, classes=list(training.classes),
+        input_spec=training.data.input_spec(), history=history.to_dict(),
     )  # fmt: skip
     usage = folder / "use_model.py"
     usage.write_text(USAGE.format(weights=weights.name, num_classes=len(training.classes)))

@@ -18,8 +18,10 @@ from neuralens.data import GRADE_FEATURES, load_wine, select_columns
 from neuralens.device import seed_everything, torch_threads
 from neuralens.history import History
 from neuralens.linear import Standardizer
+from neuralens.metrics import accuracy
 from neuralens.models.tabular import TabularConfig, TabularNet
-from neuralens.training import TensorData, TrainConfig, classification_loss, fit
+from neuralens.tasks.classify import classification_loss
+from neuralens.training import Batches, TrainConfig, fit
 
 
 @dataclass(frozen=True)
@@ -78,11 +80,11 @@ def grade_data(features: Sequence[str], test_fraction: float = 0.25, seed: int =
     return GradeData(X_train, y[train], X_test, y[test], grades, features)
 
 
-def accuracy(model: TabularNet, X: np.ndarray, y: np.ndarray) -> float:
+def grade_accuracy(model: TabularNet, X: np.ndarray, y: np.ndarray) -> float:
     """Share of wines whose highest-scoring grade is their true grade."""
     with torch.no_grad():
         predicted = model(torch.from_numpy(X)).argmax(dim=1).numpy()
-    return float(np.mean(predicted == y))
+    return accuracy(y, predicted)
 
 
 def build_network(config: GradeConfig, num_grades: int) -> TabularNet:
@@ -99,14 +101,15 @@ def train_grades(
     config = config or GradeConfig()
     data = grade_data(config.features, config.test_fraction, config.seed)
     model = build_network(config, len(data.grades))
-    tensors = TensorData.from_arrays(data.X_train, data.y_train, data.X_test, data.y_test)
+    tensors = Batches.from_arrays(data.X_train, {"labels": data.y_train}, data.X_test,
+                                  {"labels": data.y_test})  # fmt: skip
     train = TrainConfig(num_epochs=config.num_steps, batch_size=None, lr=config.lr,
                         optimizer="sgd", momentum=0.0, schedule="constant", seed=config.seed,
                         device="cpu", progress=False)  # fmt: skip  # one epoch = one GD step
     with torch_threads(1):  # a few dozen weights: threads cost more than they save
         history = fit(model, classification_loss, tensors, train, on_step=on_step)
-    return GradeRun(model, history, accuracy(model, data.X_train, data.y_train),
-                    accuracy(model, data.X_test, data.y_test), data)  # fmt: skip
+    return GradeRun(model, history, grade_accuracy(model, data.X_train, data.y_train),
+                    grade_accuracy(model, data.X_test, data.y_test), data)  # fmt: skip
 
 
 def term(weight: float, name: str = "") -> str:

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from neuralens.device import seed_everything
-from neuralens.history import History
+from neuralens.history import EVAL_ACCURACY, History
 from neuralens.models import MLP, MLPConfig
-from neuralens.training import TensorData, TrainConfig, classification_loss, fit
+from neuralens.tasks.classify import classification_loss
+from neuralens.training import Batches, TrainConfig, fit
 
 
 @dataclass
@@ -41,12 +42,12 @@ def compare_activations(
     config: NonlinearityConfig | None = None,
     on_step: Callable[[str, dict[str, float]], object] | None = None,
 ) -> dict[str, History]:
-    """Train one MLP per activation on (X, y); each History logs ``test_accuracy`` per epoch.
+    """Train one MLP per activation on (X, y); each History logs ``eval_accuracy`` per epoch.
 
     ``X``: uint8 images (N, H, W). ``on_step(activation, live)`` sees each run's live numbers.
     """
     config = config or NonlinearityConfig()
-    data = TensorData.from_arrays(X, y, X_test, y_test, device=config.device)
+    data = Batches.from_arrays(X, {"labels": y}, X_test, {"labels": y_test}, device=config.device)
     train = TrainConfig(num_epochs=config.num_epochs, batch_size=config.batch_size, lr=config.lr,
                         seed=config.seed, device=config.device, progress=False,
                         log_every=10**9)  # fmt: skip  # rows at epoch ends only
@@ -58,7 +59,7 @@ def compare_activations(
         hook = None if on_step is None else (lambda live, name=activation: on_step(name, live))
         history = fit(model, classification_loss, data, train, on_step=hook)
         runs[activation] = History(
-            [{"epoch": row["epoch"], "test_accuracy": row["eval_accuracy"]}
-             for row in history if "eval_accuracy" in row]
+            [{"epoch": row["epoch"], EVAL_ACCURACY: row[EVAL_ACCURACY]}
+             for row in history if EVAL_ACCURACY in row]
         )  # fmt: skip
     return runs

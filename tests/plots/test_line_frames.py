@@ -49,3 +49,13 @@ def test_frames_from_parallel_threads_match_frames_drawn_alone():
         together = list(pool.map(lambda line: frames.frame(*line, f"{line[0]}"), lines * 3))
     for k, image in enumerate(together):
         assert np.array_equal(image, alone[k % len(lines)])
+
+
+def test_the_legend_stays_above_the_errors():
+    frames = plots.LineFitFrames(X, Y, ("x", "y"))
+    image = frames.frame(0.0, 30.0)  # errors from every point up to a line far above
+    box = frames.ax.get_legend().get_window_extent()
+    row = image[image.shape[0] - int(box.y0 + 3), int(box.x0 + 3) : int(box.x1 - 3)]
+    column = int(round(frames.ax.transData.transform((0.0, 0.0))[0])) - int(box.x0 + 3)
+    assert 0 <= column < len(row)  # the first error runs up behind the legend
+    assert row.min() > 200  # the legend's white everywhere, no error's orange over it

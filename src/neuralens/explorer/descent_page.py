@@ -13,7 +13,7 @@ import numpy as np
 
 from neuralens import data, linear, plots
 from neuralens.explorer.chapter import Chapter
-from neuralens.explorer.components import chapter_header, figure_image
+from neuralens.explorer.components import chapter_header, figure_image, on_page_load, read_number
 from neuralens.plots.surface import landscape_surface_3d
 
 LEAD = (
@@ -24,7 +24,10 @@ LEAD = (
 )
 MODES = ("raw density", "standardised density")
 CONTOUR_CELLS = 101  # grid of the contour picture
-SURFACE_CELLS = 61  # grid of the 3-D surface: enough to see the shape, light to send
+SURFACE_CELLS = 61  # grid of the 3-D surface (odd: one row on the valley floor), light to send
+LR_RANGE = (1e-12, 100.0)  # learning rates the page accepts: far above any stability limit
+MAX_STEPS = 3000  # the steps slider's end
+START_LIMIT = 1e6  # a start further out only overflows the loss
 MAX_FRAMES = 20
 FRAME_SECONDS = 0.06  # each frame stays at least this long, so the eye can follow it
 VERDICTS = {  # status of the descent -> (headline, why)
@@ -53,8 +56,13 @@ def limit_text(mode: str) -> str:
 
 
 def surface(mode: str, result: linear.DescentResult | None = None):
+    """The 3-D loss surface, sampled along its valley (smooth even where the valley is far
+    narrower than a grid cell), with the descent's path inside the window."""
+    x, y = problem(mode)
+    w1_range, (w0_low, w0_high) = linear.default_ranges(x, y)
+    valley = linear.valley_surface(x, y, w1_range, (w0_high - w0_low) / 2, SURFACE_CELLS)
     path = None if result is None else np.column_stack([result.weights, result.losses])
-    return landscape_surface_3d(landscape(mode, SURFACE_CELLS), path)
+    return landscape_surface_3d(valley, path)
 
 
 def update_text(result: linear.DescentResult, step: int) -> str:
@@ -94,15 +102,26 @@ def start_view(mode: str):
             update_text(first, 0), "Press 'Start descent' or click the contour.", "")  # fmt: skip
 
 
+def read_settings(lr, steps, w1, w0) -> tuple[linear.DescentConfig, list[float]]:
+    """The boxes as a descent config and a start, or a ValueError naming the box."""
+    config = linear.DescentConfig(
+        lr=read_number(lr, "the learning rate", *LR_RANGE),
+        max_steps=int(read_number(steps, "max steps", 1, MAX_STEPS)),
+    )
+    start = [read_number(w, name, -START_LIMIT, START_LIMIT)
+             for w, name in ((w1, "start w1"), (w0, "start w0"))]  # fmt: skip
+    return config, start
+
+
 def descend(mode: str, lr: float, steps: float, w1: float, w0: float):
     """Run the descent, stream it frame by frame, then the final path, the GIF and the 3-D path."""
     x, y = problem(mode)
     try:
-        config = linear.DescentConfig(lr=float(lr), max_steps=int(steps))
-        result = linear.gradient_descent(x, y, config, start=[w1, w0])
-    except (ValueError, TypeError) as error:
-        yield (gr.update(), gr.update(), gr.update(), gr.update(), f"Cannot descend: {error}",
-               gr.update())  # fmt: skip
+        config, start = read_settings(lr, steps, w1, w0)
+        result = linear.gradient_descent(x, y, config, start=start)
+    except ValueError as error:
+        yield (gr.update(), gr.update(), gr.update(), gr.update(),
+               f"**Cannot descend:** {error}.", gr.update())  # fmt: skip
         return
     land, frames, shown_at = landscape(mode), [], 0.0
     for step, frame, _ in plots.iter_descent_frames(land, result, MAX_FRAMES, mode):
@@ -133,12 +152,16 @@ def build() -> None:
     with gr.Row():
         mode = gr.Radio(list(MODES), value=MODES[0], label="x", elem_id="descent-mode")
         lr = gr.Number(0.1, label="learning rate lr", elem_id="descent-lr")
-        steps = gr.Slider(1, 3000, value=300, step=1, label="max steps", elem_id="descent-steps")
+        steps = gr.Slider(
+            1, MAX_STEPS, value=300, step=1, label="max steps", elem_id="descent-steps"
+        )
     with gr.Row():
         w1 = gr.Number(label="start w1", elem_id="descent-w1")
         w0 = gr.Number(label="start w0", elem_id="descent-w0")
         start = gr.Button("Start descent", variant="primary", elem_id="descent-start")
     limit = gr.Markdown(elem_id="descent-limit")
+    gr.Markdown("The descent plays here, frame by frame. To start somewhere else, click the "
+                "**contour picture below** (left).")  # fmt: skip
     animation = gr.HTML(elem_id="descent-animation")
     update = gr.Markdown(elem_id="descent-update")
     status = gr.Markdown(elem_id="descent-status")
@@ -149,7 +172,7 @@ def build() -> None:
 
     view = [contour, box, w1, w0, limit, surface_plot, update, status, animation]
     run = [animation, contour, surface_plot, update, status, gif]
-    gr.on(None, start_view, mode, view)  # on page load
+    on_page_load(start_view, mode, view)
     mode.change(start_view, mode, view)
     start.click(descend, [mode, lr, steps, w1, w0], run)
     contour.select(clicked, box, [w1, w0]).then(descend, [mode, lr, steps, w1, w0], run)

@@ -12,7 +12,13 @@ from neuralens.linear.descent import (
     stability_limit,
     steps_to_reach,
 )
-from neuralens.linear.landscape import Landscape, default_ranges, loss_landscape
+from neuralens.linear.landscape import (
+    Landscape,
+    ValleySurface,
+    default_ranges,
+    loss_landscape,
+    valley_surface,
+)
 from neuralens.linear.line import (
     LOSSES,
     errors,
@@ -43,6 +49,7 @@ __all__ = [
     "LineStudy",
     "ManyFeatures",
     "Standardizer",
+    "ValleySurface",
     "default_ranges",
     "errors",
     "fit_line",
@@ -61,5 +68,6 @@ __all__ = [
     "stability_limit",
     "steps_to_reach",
     "study_line",
+    "valley_surface",
     "window_point",
 ]

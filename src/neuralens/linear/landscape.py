@@ -126,3 +126,59 @@ def default_ranges(
     fit = fit_line(x, y)
     half = spread * max(abs(fit.w1), abs(fit.w0), 1.0)
     return (fit.w1 - half, fit.w1 + half), (fit.w0 - half, fit.w0 + half)
+
+
+@dataclass(frozen=True)
+class ValleySurface:
+    """The squared loss on a grid that follows the valley: ``loss[i, j]`` is the loss of the
+    line (w1[i, j], w0[i, j]); each row keeps one distance from the valley floor."""
+
+    w1: np.ndarray  # (n, n)
+    w0: np.ndarray  # (n, n)
+    loss: np.ndarray  # (n, n)
+    loss_name: str = "squared"
+
+    @property
+    def best(self) -> tuple[float, float, float]:
+        """(w1, w0, loss) of the lowest grid point."""
+        row, col = np.unravel_index(np.argmin(self.loss), self.loss.shape)
+        return float(self.w1[row, col]), float(self.w0[row, col]), float(self.loss[row, col])
+
+
+def valley_surface(
+    x: np.ndarray, y: np.ndarray, w1_range: tuple[float, float], w0_half: float, n: int = 61
+) -> ValleySurface:
+    """The squared loss sampled along its valley, so a narrow valley stays smooth.
+
+    Parameters
+    ----------
+    x, y : (N,) the feature and the target.
+    w1_range : (low, high) slopes, one grid column each (n columns).
+    w0_half : how far above and below the valley floor the grid reaches, in w0.
+    n : grid points per axis.
+
+    Notes
+    -----
+    For a fixed slope w1 the best intercept is w0 = mean(y) - w1 mean(x): the valley floor.
+    Writing w0 = floor(w1) + t, the loss is L(w1, floor) + t^2, so rows of constant t run
+    along the valley, and t spaced as s^3 (s uniform in [-1, 1]) puts the rows densest at the
+    floor. A square grid with cells wider than the valley samples its floor only here and
+    there: a smooth valley drawn as a saw.
+
+    >>> x = np.array([0.99, 1.0, 1.01]); y = np.array([1.0, 2.0, 3.0])
+    >>> surface = valley_surface(x, y, (0.0, 200.0), 10.0, n=5)
+    >>> surface.loss.shape, round(surface.best[2], 9)
+    ((5, 5), 0.0)
+    """
+    x, y = as_vector(x, "x"), as_vector(y, "y")
+    if x.shape != y.shape:
+        raise ValueError(f"x has {x.size} values but y has {y.size}")
+    if int(n) != n or n < 3 or n % 2 == 0:
+        raise ValueError(f"n must be an odd integer >= 3 (a row on the floor); got {n}")
+    if not (np.isfinite(w0_half) and w0_half > 0):
+        raise ValueError(f"w0_half must be a positive number; got {w0_half}")
+    w1 = np.linspace(*check_range(w1_range, "w1_range"), int(n))
+    t = w0_half * np.linspace(-1.0, 1.0, int(n)) ** 3
+    W1, T = np.meshgrid(w1, t)  # (n, n) each: rows follow the distance t from the floor
+    W0 = y.mean() - W1 * x.mean() + T
+    return ValleySurface(W1, W0, squared_grid(x, y, W1, W0))

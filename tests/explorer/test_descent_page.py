@@ -1,0 +1,27 @@
+"""The descent chapter's callbacks, without a browser: blank boxes are named; a diverged
+descent keeps the surface, with its path clipped to the view."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neuralens import linear
+from neuralens.explorer import descent_page
+
+
+def test_blank_learning_rate_is_named():
+    updates = list(descent_page.descend(descent_page.MODES[0], None, 30, 1000.0, -900.0))
+    assert "the learning rate needs a number between" in updates[-1][4]
+
+
+def test_diverged_descent_keeps_the_surface_and_clips_its_path():
+    x, y = descent_page.problem(descent_page.MODES[0])
+    config = linear.DescentConfig(lr=1.0, max_steps=30)
+    result = linear.gradient_descent(x, y, config, start=[1100.0, -900.0])
+    assert result.status == "diverged"
+    figure = descent_page.surface(descent_page.MODES[0], result)
+    surface, path = figure.data
+    low, high = figure.layout.scene.zaxis.range
+    assert low == np.min(surface.z) and high == np.max(surface.z)  # the view is the surface's
+    assert 1 <= len(path.x) < len(result.losses)  # the start is drawn, the blow-up is not
+    assert np.all((np.asarray(path.z) >= low) & (np.asarray(path.z) <= high))

@@ -14,13 +14,14 @@ line in :data:`TASKS` below.
 
 from __future__ import annotations
 
-from neuralens.tasks import classify
+from neuralens.tasks import attributes, classify
 from neuralens.tasks.task import Recipe, Task
 
 TASKS: dict[str, Task] = {
     task.name: task
     for task in (
         classify.TASK,
+        attributes.TASK,
     )
 }  # fmt: skip
 

@@ -35,7 +35,8 @@ def plot_number_grid(
               vmax=max(np.abs(values).max(), 1) * 1.6)  # fmt: skip
     for (row, col), value in np.ndenumerate(values):
         if shown[row, col]:
-            ax.text(col, row, f"{value:g}", ha="center", va="center", fontsize=8)
+            ax.text(col, row, f"{value:g}", ha="center", va="center", fontsize=8,
+                    in_layout=False)  # fmt: skip
     ax.set_xticks(np.arange(-0.5, values.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, values.shape[0]), minor=True)
     ax.grid(which="minor", color="#bbbbbb", linewidth=0.5)
@@ -72,7 +73,8 @@ def plot_kernel(kernel: np.ndarray, ax: Axes | None = None, title: str = "") -> 
     limit = float(np.abs(kernel).max()) or 1.0
     ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
     for (row, col), value in np.ndenumerate(kernel):
-        ax.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=9)
+        ax.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=9,
+                in_layout=False)  # fmt: skip
     ax.set_title(title)
     return ax
 

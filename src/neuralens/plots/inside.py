@@ -40,9 +40,8 @@ def plot_pixel_values(image: np.ndarray, ax: Axes | None = None, fontsize: float
     for (row, col), value in np.ndenumerate(image):
         if value:
             color = "black" if value > 128 else "white"
-            ax.text(
-                col, row, f"{value:g}", ha="center", va="center", fontsize=fontsize, color=color
-            )
+            ax.text(col, row, f"{value:g}", ha="center", va="center", fontsize=fontsize,
+                    color=color, in_layout=False)  # fmt: skip
     ax.set_title(f"{image.shape[0]} x {image.shape[1]} pixels = {image.size} numbers")
     return ax
 
@@ -207,7 +206,8 @@ def plot_confusion(
     for (row, col), count in np.ndenumerate(matrix):
         if count:
             color = "white" if np.log1p(count) > high else "black"
-            ax.text(col, row, f"{count:g}", ha="center", va="center", fontsize=7, color=color)
+            ax.text(col, row, f"{count:g}", ha="center", va="center", fontsize=7, color=color,
+                    in_layout=False)  # fmt: skip
     ticks = range(len(names))
     ax.set_xticks(ticks, names, rotation=45 if max(map(len, names)) > 2 else 0)
     ax.set_yticks(ticks, names)

@@ -12,7 +12,9 @@ import time
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry or version look-ups
 
 import gradio as gr  # noqa: E402
+from PIL import Image  # noqa: E402
 
+from neuralens.data.folder import MAX_PIXELS  # noqa: E402
 from neuralens.explorer import home, trained  # noqa: E402
 from neuralens.explorer.chapter import Chapter  # noqa: E402
 from neuralens.explorer.serving import ServeConfig, network_warning  # noqa: E402
@@ -109,6 +111,9 @@ def serve(config: ServeConfig | None = None, **fields) -> None:
     """
     config = (config or ServeConfig(**fields)).validated()
     trained.prune_runs()  # the folder is private to this user, or a one-line error here
+    # Pillow refuses images over twice this many pixels before decoding them (sketchpad
+    # uploads are decoded by Gradio): none over the image-folder limit reaches memory
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS // 2
     keep_runs_pruned(config.cache_check_s)
     warning = network_warning(config)
     if warning:

@@ -1,0 +1,261 @@
+"""Auto-encoders: an encoder-decoder WITHOUT skip connections, squeezing a digit into a few numbers.
+
+The lecture's picture: the encoder turns the whole 28x28 image into a short list of
+numbers, the **latent space** (4 numbers by default: "we summarize 28x28 pixels with just
+4 values"); the decoder turns those numbers back into an image. Trained with the image as
+its own target, no labels are needed. Every bit of the picture must pass through the
+bottleneck, so the latent numbers have to describe the digit.
+
+- :class:`AutoEncoder`: the plain auto-encoder. ``noise_std > 0`` makes it the
+  **denoising** variant (Vincent et al. 2008): training feeds a noisy image and asks for
+  the clean one (the noise is added by the ``reconstruct`` task's loss).
+- :class:`VAE`: the **variational auto-encoder** (Kingma & Welling 2014). The encoder
+  gives a Gaussian per image (mean ``mu``, log-variance); training decodes a random point
+  of it (the reparameterisation trick, their eq. 10) and adds ``beta`` times its KL
+  divergence from the standard normal prior (Higgins et al. 2017 for beta), so that new
+  numbers drawn from N(0, I) decode to plausible digits.
+- ``skips=True``: the same encoder-decoder **with** skip connections, i.e. a U-Net (the
+  blocks are the vision-task U-Net's, :mod:`neuralens.models.blocks`): each decoder stage
+  also receives the encoder's maps of its size. It reconstructs almost perfectly through
+  the same bottleneck, because the picture travels around it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import torch
+from torch import nn
+
+from neuralens.models.blocks import ConvNormAct, DownBlock, UpBlock
+
+LOG_VAR_RANGE = (-12.0, 8.0)  # clamp of log sigma^2: keeps exp() finite early in training
+
+
+@dataclass
+class AutoEncoderConfig:
+    """Sizes of the auto-encoder; the flattened size is derived from the image and the stages."""
+
+    image_size: int = 28  # images are image_size x image_size pixels
+    num_channels: int = 1  # 1 for gray digits
+    channels: tuple[int, ...] = (8, 16, 32)  # maps at full size, then after each halving
+    hidden_size: int = 0  # dense layer between flattened maps and latent numbers (0: none)
+    latent_dim: int = 4  # the latent space: numbers per image
+    noise_std: float = 0.0  # denoising: std of the Gaussian noise added to training inputs
+    skips: bool = False  # U-Net: decoder stages also receive the encoder's maps (the contrast)
+
+    def __post_init__(self) -> None:
+        self.channels = tuple(int(count) for count in self.channels)
+        if len(self.channels) < 2 or any(count < 1 for count in self.channels):
+            raise ValueError(
+                f"channels needs >= 2 sizes of >= 1 maps (full size, then halved), got "
+                f"{self.channels}"
+            )
+        if self.latent_dim < 1 or self.hidden_size < 0:
+            raise ValueError(
+                f"latent_dim must be >= 1 and hidden_size >= 0, got {self.latent_dim}, "
+                f"{self.hidden_size}"
+            )
+        if self.image_size % 2**self.num_stages:
+            raise ValueError(
+                f"{self.num_stages} stages halve the image {self.num_stages} times: "
+                f"image_size must divide by {2**self.num_stages}, got {self.image_size}"
+            )
+        if self.noise_std < 0:
+            raise ValueError(f"noise_std must be >= 0, got {self.noise_std}")
+
+    @property
+    def num_stages(self) -> int:
+        """How many times the encoder halves the image (and the decoder doubles it)."""
+        return len(self.channels) - 1
+
+    @property
+    def feature_size(self) -> int:
+        """Side of the smallest maps (28 -> 14 -> 7)."""
+        return self.image_size // 2**self.num_stages
+
+    @property
+    def num_flat(self) -> int:
+        """Length of the flattened smallest maps: maps x height x width."""
+        return self.channels[-1] * self.feature_size**2
+
+
+@dataclass
+class VAEConfig(AutoEncoderConfig):
+    """The auto-encoder's sizes plus the weight of the KL term."""
+
+    beta: float = 1.0  # weight of KL(q(z|x) || N(0, I)); 1 is the plain VAE (beta-VAE above)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.beta >= 0:
+            raise ValueError(f"beta must be >= 0, got {self.beta}")
+
+
+def dense_path(sizes: list[int]) -> list[nn.Module]:
+    """Linear layers through ``sizes`` with a ReLU between consecutive ones."""
+    layers: list[nn.Module] = []
+    for size_in, size_out in pairwise(sizes):
+        layers += [nn.Linear(size_in, size_out), nn.ReLU()]
+    return layers[:-1]
+
+
+class AutoEncoder(nn.Module):
+    """Encoder (image -> latent numbers) and decoder (latent numbers -> image logits).
+
+    Input: images in [0, 1], shape (N, C, H, W). ``encode`` gives (N, latent_dim);
+    ``decode`` takes (N, latent_dim) and gives pixel logits (N, C, H, W) (``sigmoid``
+    makes them an image). ``forward`` returns the reconstruction's logits, the latent
+    numbers and, for a VAE, their log-variance (None here).
+
+    >>> model = AutoEncoder(AutoEncoderConfig(image_size=8, channels=(4, 8)))
+    >>> model.encode(torch.zeros(2, 1, 8, 8)).shape
+    torch.Size([2, 4])
+    >>> model.decode(torch.zeros(3, 4)).shape
+    torch.Size([3, 1, 8, 8])
+    """
+
+    config: AutoEncoderConfig
+    latent_outputs = 1  # numbers the encoder gives per latent dimension (a VAE: mu, log var)
+
+    def __init__(self, config: AutoEncoderConfig | None = None) -> None:
+        super().__init__()
+        self.config = config = config or type(self).default_config()
+        sizes = config.channels
+        self.stem = ConvNormAct(config.num_channels, sizes[0])  # (N, C, H, W) -> (N, c0, H, W)
+        self.downs = nn.ModuleList(
+            DownBlock(size_in, size_out) for size_in, size_out in pairwise(sizes)
+        )
+        hidden = [config.hidden_size] if config.hidden_size else []
+        outputs = self.latent_outputs * config.latent_dim
+        # (N, c_last, s, s) -> (N, num_flat) -> [hidden] -> (N, latent_dim [x 2])
+        self.to_latent = nn.Sequential(
+            nn.Flatten(), *dense_path([config.num_flat, *hidden, outputs])
+        )
+        side = config.feature_size
+        # (N, latent_dim) -> [hidden] -> (N, num_flat) -> (N, c_last, s, s)
+        self.from_latent = nn.Sequential(
+            *dense_path([config.latent_dim, *hidden, config.num_flat]),
+            nn.ReLU(),
+            nn.Unflatten(1, (sizes[-1], side, side)),
+        )
+        # the decoder mirrors the encoder: c_last -> ... -> c0, the size doubling each stage;
+        # with skips, each stage also takes the encoder's maps of its output size (a U-Net)
+        reverse = sizes[::-1]
+        self.ups = nn.ModuleList(
+            UpBlock(size_in, size_out if config.skips else 0, size_out, reduce_kernel=1)
+            for size_in, size_out in pairwise(reverse)
+        )
+        self.head = nn.Conv2d(sizes[0], config.num_channels, 1)  # (N, c0, H, W) -> (N, C, H, W)
+        # filters stored channels-last: the CPU's convolutions run faster on it (values unchanged)
+        self.to(memory_format=torch.channels_last)
+
+    @staticmethod
+    def default_config() -> AutoEncoderConfig:
+        return AutoEncoderConfig()
+
+    def check_images(self, x: torch.Tensor) -> None:
+        """Raise a ValueError unless ``x`` is (N, C, H, W) with this model's C, H, W."""
+        config = self.config
+        shape = (config.num_channels, config.image_size, config.image_size)
+        if x.ndim != 4 or tuple(x.shape[1:]) != shape:
+            raise ValueError(
+                f"the auto-encoder expects images (N, {', '.join(map(str, shape))}), got "
+                f"{tuple(x.shape)}"
+            )
+
+    def check_latent(self, z: torch.Tensor) -> None:
+        """Raise a ValueError unless ``z`` is (N, latent_dim) and finite."""
+        if z.ndim != 2 or z.shape[1] != self.config.latent_dim:
+            raise ValueError(
+                f"the decoder expects latent vectors (N, {self.config.latent_dim}), got "
+                f"{tuple(z.shape)}"
+            )
+        if not torch.isfinite(z).all():
+            raise ValueError("latent numbers must be finite, got NaN or infinity")
+
+    def encoder_features(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """The encoder's maps at every size, largest first: (N, c0, H, W), (N, c1, H/2, W/2)..."""
+        self.check_images(x)
+        features = [self.stem(x)]
+        for down in self.downs:
+            features.append(down(features[-1]))  # (N, C_in, H, W) -> (N, C_out, H/2, W/2)
+        return features
+
+    def latent(self, features: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Encoder maps -> the latent numbers (N, latent_dim), and no variance."""
+        return self.to_latent(features[-1]), None
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, C, H, W) images -> (N, latent_dim) latent numbers (a VAE: the mean)."""
+        return self.latent(self.encoder_features(x))[0]
+
+    def decode(self, z: torch.Tensor, skips: list[torch.Tensor] | None = None) -> torch.Tensor:
+        """(N, latent_dim) -> (N, C, H, W) pixel logits.
+
+        ``skips``: the encoder's maps (U-Net only). A U-Net decoded without them gets
+        zeros in their place: what its bottleneck alone carries.
+        """
+        self.check_latent(z)
+        x = self.from_latent(z)  # (N, c_last, s, s)
+        for index, up in enumerate(self.ups):
+            skip = None
+            if self.config.skips:
+                size, channels = 2 * x.shape[-1], self.config.channels[-2 - index]
+                zeros = x.new_zeros(len(x), channels, size, size)
+                skip = zeros if skips is None else skips[-2 - index]
+            x = up(x, skip)  # (N, C_in, s, s) -> (N, C_out, 2s, 2s)
+        return self.head(x)
+
+    def sample_latent(self, mu: torch.Tensor, log_var: torch.Tensor | None) -> torch.Tensor:
+        """The point the decoder gets while training: the latent numbers themselves."""
+        return mu
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """(N, C, H, W) in [0, 1] -> logits (N, C, H, W), latent (N, latent_dim), log var."""
+        features = self.encoder_features(x)
+        mu, log_var = self.latent(features)
+        z = self.sample_latent(mu, log_var) if self.training else mu
+        return self.decode(z, features if self.config.skips else None), mu, log_var
+
+
+class VAE(AutoEncoder):
+    """The variational auto-encoder: the encoder gives a Gaussian q(z|x) per image.
+
+    >>> model = VAE(VAEConfig(image_size=8, channels=(4, 8), latent_dim=2))
+    >>> logits, mu, log_var = model(torch.zeros(3, 1, 8, 8))
+    >>> logits.shape, mu.shape, log_var.shape
+    (torch.Size([3, 1, 8, 8]), torch.Size([3, 2]), torch.Size([3, 2]))
+    """
+
+    config: VAEConfig
+    latent_outputs = 2  # mu and log sigma^2 per latent number
+
+    @staticmethod
+    def default_config() -> VAEConfig:
+        return VAEConfig()
+
+    def latent(self, features: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Encoder maps -> mu and log sigma^2, each (N, latent_dim)."""
+        mu, log_var = self.to_latent(features[-1]).chunk(2, dim=1)
+        return mu, log_var.clamp(*LOG_VAR_RANGE)
+
+    def sample_latent(self, mu: torch.Tensor, log_var: torch.Tensor | None) -> torch.Tensor:
+        """z = mu + sigma * eps, eps ~ N(0, I): the reparameterisation trick (Kingma & Welling
+        2014, eq. 10) keeps the randomness off the weights' path, so gradients reach mu, sigma."""
+        return mu + torch.exp(0.5 * log_var) * torch.randn_like(mu)
+
+
+def kl_divergence(mu: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+    """KL(N(mu, sigma^2) || N(0, I)) per image, summed over the latent numbers: (N,).
+
+    Kingma & Welling (2014), appendix B: -1/2 sum(1 + log sigma^2 - mu^2 - sigma^2).
+    It is 0 only when every mu = 0 and sigma = 1: the prior itself.
+
+    >>> kl_divergence(torch.zeros(1, 4), torch.zeros(1, 4)).item()
+    0.0
+    >>> round(kl_divergence(torch.ones(1, 2), torch.zeros(1, 2)).item(), 3)
+    1.0
+    """
+    return 0.5 * (mu.pow(2) + log_var.exp() - 1 - log_var).sum(dim=1)

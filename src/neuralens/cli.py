@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from neuralens import __version__
+from neuralens.cli_diffusion import register as register_diffusion
 
 app = typer.Typer(
     help="neuralens: deep learning theory for images, runnable.",
@@ -117,6 +118,12 @@ def bench(
     busy: Annotated[
         bool, typer.Option(help="Run beside a process spinning on one core (train only).")
     ] = False,
+    samples: Annotated[
+        int | None, typer.Option(help="Samples per digit and setting (diffusion only).")
+    ] = None,
+    fid_samples: Annotated[
+        int | None, typer.Option(help="Samples for the Fréchet distance (diffusion only).")
+    ] = None,
 ) -> None:
     """Run a speed benchmark (ours vs a baseline, side by side) and print the result."""
     from neuralens.bench import BENCHMARKS, run_benchmark
@@ -125,7 +132,10 @@ def bench(
         for bench_name, (_, summary) in BENCHMARKS.items():
             typer.echo(f"{bench_name}: {summary}")
         return
-    result = run_benchmark(name, **({"busy": True} if busy else {}))
+    options = {"busy": True} if busy else {}
+    counts = {"samples_per_digit": samples, "fid_samples": fid_samples}
+    options.update({key: value for key, value in counts.items() if value is not None})
+    result = run_benchmark(name, **options)
     typer.echo(json.dumps(result, indent=None if as_json else 2))
 
 
@@ -251,7 +261,7 @@ def _train_engine(model: str, data: str, epochs, lr, batch_size, seed, limit, qu
 
 @app.command()
 def train(
-    model: Annotated[str, typer.Argument(help="mlp, cnn, engine-mlp or engine-cnn")],
+    model: Annotated[str, typer.Argument(help="mlp, cnn, engine-mlp, engine-cnn or diffusion")],
     data: Annotated[
         str, typer.Option(help="mnist-mini (bundled), mnist, fashion-mnist(-mini).")
     ] = "mnist-mini",
@@ -282,6 +292,10 @@ def train(
     Runs as is under `torchrun --nproc_per_node N` (DistributedDataParallel: NCCL on GPUs,
     gloo on CPUs; --batch-size is the global batch, split over the processes).
     """
+    if model == "diffusion":  # the denoise task: its own recipe, schedule and checkpoint
+        from neuralens.cli_diffusion import train_diffusion
+
+        return train_diffusion(data, epochs, seed, device, out, train_limit, dry_run, as_json)
     if model not in TORCH_MODELS + ENGINE_MODELS:
         raise ValueError(f"unknown model {model!r}; choose one of "
                          f"{', '.join(TORCH_MODELS + ENGINE_MODELS)}")  # fmt: skip
@@ -369,6 +383,9 @@ def evaluate(
                f"({report['num_examples']} test images)")  # fmt: skip
     for name, value in zip(report["classes"], report["per_class_accuracy"], strict=True):
         typer.echo(f"  {name:>12}: {value:.4f}")
+
+
+register_diffusion(app)  # neuralens generate, neuralens inpaint
 
 
 def main() -> None:

@@ -17,6 +17,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "neuralens.bench.diffusion:run",
         "guided digits the CNN recognises, variety, Fréchet distance, sampling speed",
     ),
+    "diffusion": (
+        "neuralens.bench.diffusion:run",
+        "guided digits the CNN recognises, variety, Fréchet distance, sampling speed",
+    ),
     "landscape": ("neuralens.bench.landscape:run", "256x256 wine loss landscape vs a Python loop"),
     "serve": (
         "neuralens.bench.serve:run",

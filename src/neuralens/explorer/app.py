@@ -29,6 +29,7 @@ CHAPTER_MODULES = (
     "neuralens.explorer.convolutions",
     "neuralens.explorer.pooling_cnn",
     "neuralens.explorer.train_own",
+    "neuralens.explorer.diffusion_page",
 )
 
 HEAVY = "heavy"  # the concurrency group of training, sampling and uploads

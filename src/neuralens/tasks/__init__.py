@@ -14,7 +14,7 @@ line in :data:`TASKS` below.
 
 from __future__ import annotations
 
-from neuralens.tasks import attributes, classify
+from neuralens.tasks import attributes, classify, denoise
 from neuralens.tasks.task import Recipe, Task
 
 TASKS: dict[str, Task] = {
@@ -22,6 +22,7 @@ TASKS: dict[str, Task] = {
     for task in (
         classify.TASK,
         attributes.TASK,
+        denoise.TASK,
     )
 }  # fmt: skip
 

@@ -1,0 +1,176 @@
+"""`neuralens generate`, `neuralens inpaint` and `neuralens train diffusion` (thin commands).
+
+Every bad input (unknown digit, steps out of range, negative guidance, a mask that does
+not fit the image, a picture that is not digit-sized, an unknown output type) is a
+``ValueError`` raised before anything is written: one line on stderr, exit code 2.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+OUTPUTS = (".png", ".npz")
+
+Digit = Annotated[int, typer.Option(help="The prompt: which digit to draw (0-9).")]
+Steps = Annotated[int, typer.Option(help="DDIM steps, 1 .. the schedule's T (1000).")]
+Guidance = Annotated[
+    float, typer.Option(help="Classifier-free guidance scale (0: ignore the prompt; 1: plain).")
+]
+Seed = Annotated[int, typer.Option(help="Seed of the starting noise.")]
+Out = Annotated[
+    Path | None, typer.Option(help="FILE.png (a grid) or FILE.npz (images uint8, labels).")
+]
+Weights = Annotated[
+    Path | None,
+    typer.Option(help="A .safetensors from `neuralens train diffusion` (default: shipped)."),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def _check_out(out: Path | None) -> None:
+    if out is not None and out.suffix.lower() not in OUTPUTS:
+        raise ValueError(f"--out must end in .png or .npz, got {out.name!r}")
+
+
+def _save(out: Path, images, digit: int) -> None:
+    """A PNG grid or an npz of ``images`` uint8 (N, 28, 28) and their requested labels."""
+    import numpy as np
+
+    from neuralens.checkpoints import write_atomic
+    from neuralens.studies.digit_diffusion import tile
+
+    buffer = io.BytesIO()
+    if out.suffix.lower() == ".npz":
+        labels = np.full(len(images), digit, dtype=np.int64)
+        np.savez_compressed(buffer, images=images, labels=labels)
+    else:
+        from PIL import Image
+
+        Image.fromarray(tile(images)).save(buffer, format="PNG")
+    write_atomic(out, buffer.getvalue())
+
+
+def _load_model(weights: Path | None):
+    from neuralens.tasks.denoise import load_diffusion
+
+    return load_diffusion(weights)
+
+
+def _read_picture(path: Path, what: str):
+    """A picture file (PNG, JPEG, ... or .npy) as an array; a clear error when it is not one."""
+    import numpy as np
+
+    if not path.is_file():
+        raise ValueError(f"{what} {path} does not exist")
+    if path.suffix.lower() == ".npy":
+        return np.load(path, allow_pickle=False)
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as picture:
+            return np.asarray(picture.convert("RGBA") if picture.mode == "P" else picture)
+    except UnidentifiedImageError:
+        raise ValueError(f"{what} {path} is not a picture (PNG, JPEG, ... or .npy)") from None
+
+
+def _report(kind: str, images, digit: int, out: Path | None, as_json: bool, **numbers) -> None:
+    summary = {"command": kind, "digit": digit, "n": len(images), **numbers,
+               "out": None if out is None else str(out)}  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(summary))
+    elif out is not None:
+        typer.echo(f"wrote {len(images)} pictures of digit {digit} to {out}")
+    else:
+        typer.echo(f"drew {len(images)} pictures of digit {digit} (pass --out to save them)")
+
+
+def generate(
+    digit: Digit = 7,
+    n: Annotated[int, typer.Option(help="How many pictures.")] = 16,
+    steps: Steps = 20,
+    guidance: Guidance = 3.0,
+    seed: Seed = 0,
+    out: Out = None,
+    weights: Weights = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Draw digits from noise with the diffusion model (DDIM, classifier-free guidance)."""
+    from neuralens.studies import digit_diffusion as study
+
+    _check_out(out)
+    study.check_digit(digit)
+    model, schedule = _load_model(weights)
+    images = study.generate(model, schedule, digit, n=n, steps=steps, guidance=guidance, seed=seed)
+    if out is not None:
+        _save(out, images, digit)
+    _report("generate", images, digit, out, as_json, steps=steps, guidance=guidance, seed=seed)
+
+
+def inpaint(
+    image: Annotated[Path, typer.Option(help="The picture to edit (PNG, JPEG or .npy).")],
+    mask: Annotated[
+        Path, typer.Option(help="Same size as the image; white = regenerate, black = keep.")
+    ],
+    digit: Digit = 3,
+    n: Annotated[int, typer.Option(help="How many results.")] = 8,
+    steps: Steps = 20,
+    guidance: Guidance = 3.0,
+    seed: Seed = 0,
+    resample: Annotated[int, typer.Option(help="RePaint resampling jumps per step.")] = 1,
+    out: Out = None,
+    weights: Weights = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Repaint the masked part of a digit picture as the prompt digit; keep the rest exactly.
+
+    The picture is made digit-sized by one rule: colour -> gray (mean of channels), dark
+    ink on light paper is inverted (MNIST digits are light on black), resized to 28x28.
+    """
+    from neuralens.studies import digit_diffusion as study
+
+    _check_out(out)
+    study.check_digit(digit)
+    picture = _read_picture(image, "image")
+    known = study.prepare_digit_image(picture)
+    regenerate = study.prepare_mask(_read_picture(mask, "mask"), picture.shape)
+    model, schedule = _load_model(weights)
+    images = study.generate(model, schedule, digit, n=n, steps=steps, guidance=guidance, seed=seed,
+                  known=known, regenerate=regenerate, resample=resample)  # fmt: skip
+    if out is not None:
+        _save(out, images, digit)
+    _report("inpaint", images, digit, out, as_json, steps=steps, guidance=guidance, seed=seed,
+            regenerated_pixels=int(regenerate.sum()))  # fmt: skip
+
+
+def train_diffusion(data: str, epochs: int | None, seed: int, device: str, out: Path,
+                    train_limit: int | None, dry_run: bool, as_json: bool) -> None:  # fmt: skip
+    """`neuralens train diffusion`: the denoise task's recipe on ``data``; writes
+    ``out/diffusion.safetensors`` (with its noise schedule) unless ``dry_run``."""
+    from dataclasses import replace
+
+    from neuralens.tasks import denoise
+
+    recipe = denoise.TASK.recipe.train
+    config = replace(recipe, num_epochs=1 if dry_run else epochs or recipe.num_epochs, seed=seed,
+                     device=device, progress=not as_json)  # fmt: skip
+    limit = recipe.batch_size if dry_run else train_limit
+    weights = None if dry_run else out / "diffusion.safetensors"
+    _, summary = denoise.train_diffusion(data, config, weights, limit)
+    if as_json:
+        typer.echo(json.dumps(summary))
+        return
+    typer.echo(f"diffusion on {data}: eval loss {summary['eval_loss']:.4f} after "
+               f"{summary['steps']} steps ({summary['train_time']:.1f} s of training)")  # fmt: skip
+    if "weights" in summary:
+        typer.echo(f"wrote {summary['weights']}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `generate` and `inpaint` to the `neuralens` app."""
+    app.command()(generate)
+    app.command()(inpaint)

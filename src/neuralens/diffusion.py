@@ -184,7 +184,7 @@ def eps_loss(
     ----------
     eps_model : eps_theta(x_t, t, y)
     x0 : (N, C, H, W) clean images in [-1, 1]
-    y : (N,) int64 classes
+    y : (N,) int64 classes, or (N, L) token ids (a dropped prompt becomes all ``NO_CLASS``)
     schedule : the noise schedule
     label_dropout : probability of dropping each label (Ho & Salimans 2022 use 0.1-0.2)
     generator : seeds t, eps and the label dropout (the global RNG when None)
@@ -197,6 +197,7 @@ def eps_loss(
     t = torch.randint(0, schedule.num_steps, (N,), device=device, generator=generator)
     eps = torch.randn(x0.shape, device=device, generator=generator, dtype=x0.dtype)
     dropped = torch.rand(N, device=device, generator=generator) < label_dropout
+    dropped = dropped.view(N, *([1] * (y.ndim - 1)))  # one draw per prompt: (N,) or (N, L) ids
     y = torch.where(dropped, torch.full_like(y, NO_CLASS), y)
     return F.mse_loss(eps_model(q_sample(x0, t, eps, schedule), t, y), eps)
 

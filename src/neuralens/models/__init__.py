@@ -19,6 +19,7 @@ from neuralens.models.cnn import CNN, CNNConfig
 from neuralens.models.eps_unet import EpsUNet, EpsUNetConfig
 from neuralens.models.mlp import MLP, MLPConfig
 from neuralens.models.tabular import TabularConfig, TabularNet
+from neuralens.models.text_eps_unet import TextEpsUNet, TextEpsUNetConfig
 from neuralens.models.unet import UNet, UNetConfig
 
 # name -> (module class, config class); checkpoints store the name and asdict(config)
@@ -29,6 +30,7 @@ MODELS: dict[str, tuple[type[nn.Module], type]] = {
     "tabular": (TabularNet, TabularConfig),
     "unet": (UNet, UNetConfig),
     "eps_unet": (EpsUNet, EpsUNetConfig),
+    "text_eps_unet": (TextEpsUNet, TextEpsUNetConfig),
 }
 
 

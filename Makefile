@@ -43,6 +43,10 @@ weights: $(STAMP)
 	  $(VENV)/bin/neuralens train $$model --data mnist --out build/weights || exit 1; \
 	  cp build/weights/$$model.safetensors build/weights/$$model.json src/neuralens/weights/; \
 	done
+	$(PY) -c "from neuralens.studies.latent import ship_latent_models as ship; ship('build/weights')"
+	for name in autoencoder vae vae-2d autoencoder-fashion autoencoder-skips; do \
+	  cp build/weights/$$name.safetensors build/weights/$$name.json src/neuralens/weights/; \
+	done
 
 clean:
 	rm -rf $(VENV) test-output build *.egg-info

@@ -1,0 +1,145 @@
+"""Reconstruct: the image is its own target (lecture: auto-encoders and the latent space).
+
+No labels: the network must give back its input after squeezing it through a few
+numbers. The loss treats each pixel in [0, 1] as the probability of ink and scores the
+reconstruction by binary cross-entropy, summed over the pixels of an image (the
+Bernoulli decoder of Kingma & Welling 2014 for MNIST); a VAE adds ``beta`` x KL of its
+latent Gaussian from N(0, I), so the loss is the negative ELBO (their eq. 3). Both are
+reported per pixel. The metric learners compare is the mean squared error per pixel,
+on the same scale as PCA's.
+
+>>> TASK.recipe_for("vae").model_config.latent_dim
+4
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from neuralens.data.folder import load_image_folder
+from neuralens.data.mnist import DATASETS
+from neuralens.data.preprocess import MNIST_SIZE
+from neuralens.models.autoencoder import AutoEncoderConfig, VAEConfig, kl_divergence
+from neuralens.tasks.task import Recipe, Task
+from neuralens.training.batches import Batch, Batches, to_float_images
+from neuralens.training.config import TrainConfig
+
+
+def corrupt(images: torch.Tensor, noise_std: float) -> torch.Tensor:
+    """The denoising auto-encoder's input: Gaussian noise added, clipped back to [0, 1]."""
+    return (images + noise_std * torch.randn_like(images)).clamp_(0.0, 1.0)
+
+
+def reconstruction_loss(model: nn.Module, batch: Batch) -> tuple[torch.Tensor, dict]:
+    """Negative ELBO per pixel (AE: the binary cross-entropy alone), with MSE and KL.
+
+    >>> from neuralens.models.autoencoder import AutoEncoder
+    >>> model = AutoEncoder(AutoEncoderConfig(image_size=8, channels=(4, 8))).eval()
+    >>> loss, metrics = reconstruction_loss(model, {"images": torch.rand(2, 1, 8, 8)})
+    >>> sorted(metrics), loss.item() > 0
+    (['mse'], True)
+    """
+    images = batch["images"]  # (N, C, H, W) in [0, 1]: the input AND the target
+    config = getattr(model, "module", model).config  # DDP wraps the model in .module
+    inputs = corrupt(images, config.noise_std) if model.training and config.noise_std else images
+    logits, mu, log_var = model(inputs)
+    num_pixels = images[0].numel()
+    bce = F.binary_cross_entropy_with_logits(logits.float(), images, reduction="none")
+    loss_per_image = bce.flatten(1).sum(dim=1)  # (N,): -log p(x | z), Bernoulli pixels
+    mse = (torch.sigmoid(logits.float()) - images).pow(2).mean()
+    metrics = {"mse": mse.detach()}
+    if log_var is not None:  # VAE: + beta KL(q(z|x) || N(0, I))
+        kl = kl_divergence(mu.float(), log_var.float())
+        loss_per_image = loss_per_image + config.beta * kl
+        metrics["kl"] = kl.mean().detach()
+    return loss_per_image.mean() / num_pixels, metrics
+
+
+def load_images(dataset: str, split: str) -> np.ndarray:
+    """uint8 (N, 28, 28) images of a named dataset (labels are not needed to reconstruct)."""
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)} "
+                         "or a folder of images")  # fmt: skip
+    loader, size, _ = DATASETS[dataset]
+    return loader(split, size)[0]
+
+
+def folder_images(path: str | Path, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Your own pictures: (train, test) uint8 (N, 28, 28), 20 % held out.
+
+    The folder (or zip) holds images in one or more sub-folders; each becomes gray,
+    centre-cropped to a square and resized to 28x28 (``data.load_image_folder``'s rule).
+    """
+    train, test = load_image_folder(path, size=MNIST_SIZE).split(0.2, seed)
+    return train.images, test.images
+
+
+def image_data(dataset: str, device: torch.device | str = "cpu",
+               train_limit: int | None = None) -> Batches:  # fmt: skip
+    """Train and test images of ``dataset`` (a name of ``DATASETS`` or a folder) on ``device``."""
+    if dataset not in DATASETS and Path(dataset).exists():
+        train, test = folder_images(dataset)
+    else:
+        train, test = load_images(dataset, "train"), load_images(dataset, "test")
+    if train_limit is not None and train_limit < 1:
+        raise ValueError(f"train_limit must be >= 1 (or none: all images), got {train_limit}")
+    return Batches.from_arrays(train[:train_limit], None, test, None, device=device,
+                               name=Path(dataset).name)  # fmt: skip
+
+
+def make_data(dataset: str, device, train_limit: int | None, recipe: Recipe):
+    """The task's data hook: images only, no classes."""
+    return image_data(dataset, device, train_limit), None
+
+
+@torch.no_grad()
+def reconstruction_errors(model: nn.Module, images: np.ndarray | torch.Tensor,
+                          batch_size: int = 1000) -> np.ndarray:  # fmt: skip
+    """Mean squared error per pixel of each image's reconstruction, (N,), pixels in [0, 1]."""
+    model.eval()
+    device = next(model.parameters()).device
+    errors = []
+    for start in range(0, len(images), batch_size):
+        chunk = torch.as_tensor(images[start : start + batch_size], device=device)
+        x = to_float_images(chunk if chunk.ndim == 4 else chunk[:, None])  # (N, 1, H, W)
+        logits = model(x)[0]
+        errors.append((torch.sigmoid(logits) - x).pow(2).flatten(1).mean(dim=1).cpu())
+    return torch.cat(errors).numpy()
+
+
+def evaluate_reconstruction(model: nn.Module, dataset: str, split: str = "test") -> dict:
+    """Test-set reconstruction MSE per pixel of ``model`` on ``dataset``."""
+    images = image_data(dataset).eval_images if split == "test" else load_images(dataset, split)
+    errors = reconstruction_errors(model, images)
+    return {"data": dataset, "split": split, "mse": float(errors.mean()),
+            "num_examples": len(errors)}  # fmt: skip
+
+
+def recorded_metrics(report: dict) -> dict:
+    """The scores a reconstruction checkpoint records."""
+    return {"test_mse": report["mse"], "test_examples": report["num_examples"]}
+
+
+# 5 epochs of batch 128 at lr 3e-3 (one-cycle): the shipped weights' recipe (`make weights`)
+RECIPE_TRAIN = TrainConfig(num_epochs=5, batch_size=128, lr=3e-3)
+
+TASK = Task(
+    name="reconstruct",
+    summary="give back the input image through a few latent numbers (auto-encoder, VAE)",
+    loss_fn=reconstruction_loss,
+    recipes=(
+        Recipe("autoencoder", AutoEncoderConfig(hidden_size=64), RECIPE_TRAIN),
+        Recipe("vae", VAEConfig(hidden_size=64), RECIPE_TRAIN),
+    ),
+    targets=(),
+    metrics=("test_mse", "test_examples"),
+    datasets=tuple(DATASETS),
+    make_data=make_data,
+    report=evaluate_reconstruction,
+    scores=recorded_metrics,
+)

@@ -45,7 +45,9 @@ def _read(path: Path, mode: str) -> np.ndarray:
         ) from error
 
 
-def _square(array: np.ndarray, size: int, resample: Image.Resampling) -> tuple[np.ndarray, float]:
+def square_resize(
+    array: np.ndarray, size: int, resample: Image.Resampling
+) -> tuple[np.ndarray, float]:
     """Pad at the bottom/right to a square, resize to ``size``; returns it and the scale."""
     side = max(array.shape[:2])
     padded = np.zeros((side, side, *array.shape[2:]), dtype=array.dtype)
@@ -119,12 +121,14 @@ def _scene(
             masks[k, int(y) : int(np.ceil(y + h)), int(x) : int(np.ceil(x + w))] = True
         else:
             masks[k] = ids == k + 1
-    picture, _ = _square(picture, size, Image.Resampling.BILINEAR)
+    picture, _ = square_resize(picture, size, Image.Resampling.BILINEAR)
     resized = np.zeros((max_objects, size, size), dtype=bool)
     box_out = np.zeros((max_objects, 4), dtype=np.float32)
     semantic = np.zeros((size, size), dtype=np.uint8)
     for k in np.flatnonzero(labels >= 0):
-        resized[k] = _square(masks[k].astype(np.uint8) * 255, size, Image.Resampling.NEAREST)[0] > 0
+        resized[k] = (
+            square_resize(masks[k].astype(np.uint8) * 255, size, Image.Resampling.NEAREST)[0] > 0
+        )
         if not resized[k].any():
             raise DatasetError(f"{image_path}: object {k + 1} has no pixels at {size}x{size}")
         box_out[k] = mask_box(resized[k])

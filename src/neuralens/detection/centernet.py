@@ -108,8 +108,8 @@ def decode_heatmaps(
     """Heads' outputs (N, K, h, w), (N, 2, h, w), (N, 2, h, w) -> detections per image.
 
     Peaks = cells equal to the max of their 3x3 neighbourhood; the ``max_objects``
-    best peaks above ``score_threshold`` become boxes, then class-wise NMS at
-    ``iou_threshold`` removes duplicates the peak rule missed.
+    best peaks above ``score_threshold`` become boxes (clipped to the image), then
+    class-wise NMS at ``iou_threshold`` removes duplicates the peak rule missed.
 
     >>> t = encode_boxes(torch.tensor([[[4., 8., 12., 16.]]]), torch.tensor([[1]]), 2, (4, 4), 4)
     >>> logits = torch.logit(t.heatmap.clamp(1e-4, 1 - 1e-4))
@@ -130,6 +130,8 @@ def decode_heatmaps(
         wh = size[i, :, y, x].T.clamp(min=0)  # (M, 2) cells
         center = torch.stack([x, y], dim=1) + offset[i, :, y, x].T  # (M, 2) cells
         boxes = torch.cat([center - wh / 2, center + wh / 2], dim=1) * stride
+        limits = boxes.new_tensor([width, height, width, height]) * stride
+        boxes = torch.minimum(boxes.clamp(min=0), limits)  # boxes end at the image's edges
         kept = nms(boxes, scores[i][keep], iou_threshold, labels[i][keep])
         found.append(Detections(boxes[kept], scores[i][keep][kept], labels[i][keep][kept]))
     return found

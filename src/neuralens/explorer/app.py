@@ -22,12 +22,14 @@ from neuralens.explorer.serving import ServeConfig, network_warning  # noqa: E40
 # Lecture order. A chapter appears once its capability has landed: add its module here.
 CHAPTER_MODULES = (
     "neuralens.explorer.data_page",
+    "neuralens.explorer.vision_page",
     "neuralens.explorer.line_page",
     "neuralens.explorer.descent_page",
     "neuralens.explorer.network_page",
     "neuralens.explorer.pixels",
     "neuralens.explorer.convolutions",
     "neuralens.explorer.pooling_cnn",
+    "neuralens.explorer.outputs_page",
     "neuralens.explorer.train_own",
     "neuralens.explorer.diffusion_page",
 )

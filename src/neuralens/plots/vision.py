@@ -132,8 +132,8 @@ def plot_model_outputs(
 ) -> Figure:
     """The lecture's "output is always numbers": four outputs side by side, each with its
     tensor shape (``shapes``: name -> shape) and a readable slice of its numbers."""
-    fig = new_figure(figsize=(13.0, 5.2))
-    axes = fig.subplots(2, 4, gridspec_kw={"height_ratios": [1.2, 1]})
+    fig = new_figure(figsize=(13.0, 4.6))
+    axes = fig.subplots(2, 4, gridspec_kw={"height_ratios": [2.2, 1]})
     texts = output_texts(reading, classes, question)
     found = reading.detections
     plot_probabilities(np.asarray(reading.presence), classes, ax=axes[0, 0])

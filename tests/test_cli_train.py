@@ -73,6 +73,7 @@ def bad_files(tmp_path):
     (tmp_path / "truncated.safetensors").write_bytes(content[: len(content) // 2])
     (tmp_path / "corrupt.safetensors").write_bytes(b"\x07" * 64)
     torch.save({"weight": torch.zeros(3)}, tmp_path / "model.pt")
+    checkpoints.save_model(tmp_path / "segmenter.safetensors", CNN(CNNConfig()), task="segment")
     return tmp_path
 
 
@@ -83,11 +84,19 @@ def bad_files(tmp_path):
         (["eval", "cnn", "--weights", "{dir}/truncated.safetensors"], "truncated"),
         (["eval", "cnn", "--weights", "{dir}/corrupt.safetensors"], "not a complete safetensors"),
         (["eval", "cnn", "--weights", "{dir}/model.pt"], "pickle file"),
-        (["eval", "vgg"], "unknown model 'vgg'"),
+        (["eval", "vgg"], "unknown task or model 'vgg'"),
         (["eval", "cnn", "--data", "cifar"], "unknown dataset 'cifar'"),
-        (["train", "resnet", "--out", "{dir}"], "unknown model 'resnet'"),
+        (["train", "resnet", "--out", "{dir}"], "unknown task or model 'resnet'"),
         (["train", "cnn", "--data", "imagenet", "--out", "{dir}"], "unknown dataset 'imagenet'"),
-        (["train", "cnn", "--epochs", "0", "--out", "{dir}"], "--epochs must be at least 1"),
+        (["train", "cnn", "--epochs", "0", "--out", "{dir}"], "(--epochs) must be at least 1"),
+        (["train", "cnn", "--lr", "0", "--out", "{dir}"], "lr must be greater than 0, got 0.0"),
+        (["train", "mlp", "--lr", "nan", "--out", "{dir}"], "lr must be a finite number"),
+        (["train", "cnn", "--grad-clip", "-1", "--out", "{dir}"], "grad_clip must be greater"),
+        (["train", "cnn", "--optimizer", "lbfgs", "--out", "{dir}"], "unknown optimizer 'lbfgs'"),
+        (["train", "cnn", "--train-limit", "5", "--out", "{dir}"], "hold 4 of the 10 classes"),
+        (["train", "engine-mlp", "--lr", "0", "--out", "{dir}"], "greater than 0, got 0.0"),
+        (["train", "engine-mlp", "--grad-clip", "1", "--out", "{dir}"], "takes only --epochs"),
+        (["eval", "cnn", "--weights", "{dir}/segmenter.safetensors"], "task 'segment', not"),
         (["train", "cnn", "--target-acc", "99", "--out", "{dir}"], "fraction"),
         (["train", "cnn", "--resume", "--out", "{dir}/truncated"], "truncated"),
         (["train", "engine-cnn", "--data", "mnist", "--out", "{dir}"], "mnist-mini only"),

@@ -105,17 +105,18 @@ def test_eleven_features_descend_to_lstsq_and_sklearn():
 @pytest.mark.parametrize(
     ("config", "start", "message"),
     [
-        (DescentConfig(lr=0.0), None, "lr must be a finite number > 0"),
-        (DescentConfig(lr=-0.1), None, "lr must be a finite number > 0"),
-        (DescentConfig(lr=float("nan")), None, "lr must be a finite number > 0"),
-        (DescentConfig(max_steps=0), None, "max_steps must be an integer >= 1"),
-        (DescentConfig(tol=-1.0), None, "tol must be"),
-        (DescentConfig(), [1.0], "start needs 2 weights"),
-        (DescentConfig(), [1.0, np.nan], "start holds 1 non-finite"),
+        ({"lr": 0.0}, None, "lr must be a finite number > 0"),
+        ({"lr": -0.1}, None, "lr must be a finite number > 0"),
+        ({"lr": float("nan")}, None, "lr must be a finite number > 0"),
+        ({"max_steps": 0}, None, "max_steps must be an integer >= 1"),
+        ({"tol": -1.0}, None, "tol must be"),
+        ({}, [1.0], "start needs 2 weights"),
+        ({}, [1.0, np.nan], "start holds 1 non-finite"),
     ],
 )
 def test_bad_descent_arguments_are_named(config, start, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=message):  # the config itself refuses bad values
+        config = DescentConfig(**config)
         gradient_descent(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 3.0]), config, start)
 
 

@@ -18,7 +18,7 @@ from neuralens.engine.convolution import conv2d
 from neuralens.engine.dense import flatten
 from neuralens.engine.layers import Dense, ReLU, Sequential
 from neuralens.engine.pooling import avg_pool2d, max_pool2d
-from neuralens.engine.training import TrainConfig, accuracy, fit_classifier
+from neuralens.engine.training import TrainConfig, evaluate, fit_classifier
 from neuralens.history import History
 
 # --- pooling: the lecture's 4x4 feature map and its 2x2 summaries --------------------------
@@ -186,4 +186,4 @@ def fit_with_and_without_relu(
     config = TrainConfig(num_epochs=num_epochs, lr=0.05, batch_size=len(X), seed=seed,
                          log_every=1)  # fmt: skip
     history = fit_classifier(model, X, y, config)
-    return DepthResult(model, history, accuracy(model, X, y))
+    return DepthResult(model, history, evaluate(model, X, y))

@@ -44,6 +44,7 @@ def gradcheck(layer: Layer, x: np.ndarray, eps: float = 1e-6, seed: int = 0) -> 
     def loss() -> float:
         return float(np.sum(layer(x) * weights))
 
+    layer.zero_grad()  # gradients accumulate: start from zero
     layer(x)
     grad_x = layer.backward(weights)  # dL/dy = r
     analytic = {"input": grad_x} | {

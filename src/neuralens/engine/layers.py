@@ -50,7 +50,8 @@ class Layer(ABC):
 
     @abstractmethod
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
-        """dL/dx from dL/dy; fills the gradients of the layer's parameters."""
+        """dL/dx from dL/dy; adds dL/dparameter to each parameter's ``grad`` (as torch does:
+        gradients accumulate over backward calls until ``zero_grad``)."""
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)
@@ -90,10 +91,10 @@ class Dense(Layer):
         return linear(x, self.weight.value, None if self.bias is None else self.bias.value)
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
-        grad_x, self.weight.grad, grad_b = linear_backward(grad_y, self._remembered("x"),
-                                                           self.weight.value)  # fmt: skip
+        grad_x, grad_w, grad_b = linear_backward(grad_y, self._remembered("x"), self.weight.value)
+        self.weight.grad += grad_w  # accumulates until zero_grad, as in torch
         if self.bias is not None:
-            self.bias.grad = grad_b
+            self.bias.grad += grad_b
         return grad_x
 
     def __repr__(self) -> str:
@@ -128,11 +129,12 @@ class Conv2d(Layer):
         return y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
-        grad_x, self.weight.grad, grad_b = conv2d_backward(
+        grad_x, grad_w, grad_b = conv2d_backward(
             grad_y, self._remembered("x"), self.weight.value, self.stride, self.padding, self.cols
         )
+        self.weight.grad += grad_w  # accumulates until zero_grad, as in torch
         if self.bias is not None:
-            self.bias.grad = grad_b
+            self.bias.grad += grad_b
         return grad_x
 
     def __repr__(self) -> str:

@@ -17,7 +17,7 @@ from neuralens.data import load_mnist
 from neuralens.engine.checks import output_size
 from neuralens.engine.init import make_rng
 from neuralens.engine.layers import Conv2d, Dense, Flatten, MaxPool2d, ReLU, Sequential
-from neuralens.engine.training import TrainConfig, accuracy, fit_classifier
+from neuralens.engine.training import TrainConfig, evaluate, fit_classifier
 from neuralens.history import History
 
 IMAGE_SIZE = 28  # MNIST digits are 28 x 28 gray pixels
@@ -73,7 +73,7 @@ class EngineRun:
     """What ``train_engine`` leaves behind."""
 
     model: Sequential
-    history: History  # rows with step/epoch/loss/accuracy/test_accuracy as logged
+    history: History  # rows with step/epoch/loss/accuracy/eval_accuracy as logged
     test_accuracy: float  # fraction on mini-MNIST test split (2,000 images)
 
 
@@ -84,9 +84,8 @@ def train_engine(
     batch_size: int = 64,
     seed: int = 0,
     train_limit: int | None = None,
-    on_epoch: Callable[[dict[str, float]], None] | None = None,
-    on_step: Callable[[dict[str, float]], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
+    on_epoch: Callable[[dict[str, float]], object] | None = None,
+    on_step: Callable[[dict[str, float]], object] | None = None,
 ) -> EngineRun:
     """Train an engine model on mini MNIST; ``None`` means that model's good default.
 
@@ -107,6 +106,5 @@ def train_engine(
     test = (to_inputs(test_images), test_labels.astype(np.int64))
     network = build(make_rng(seed))
     with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
-        history = fit_classifier(network, X, y, config, test, on_step=on_step,
-                                 on_epoch=on_epoch, should_stop=should_stop)  # fmt: skip
-        return EngineRun(network, history, accuracy(network, *test))
+        history = fit_classifier(network, X, y, config, test, on_step=on_step, on_epoch=on_epoch)
+        return EngineRun(network, history, evaluate(network, *test))

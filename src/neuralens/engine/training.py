@@ -15,7 +15,8 @@ from neuralens.engine.init import make_rng
 from neuralens.engine.layers import Layer
 from neuralens.engine.losses import cross_entropy, cross_entropy_backward
 from neuralens.engine.optim import SGD, Adam, Optimizer
-from neuralens.history import History
+from neuralens.history import EVAL_ACCURACY, History
+from neuralens.metrics import accuracy
 
 OPTIMIZERS = ("adam", "sgd")
 
@@ -32,6 +33,23 @@ class TrainConfig:
     seed: int = 0  # shuffling (and augmentation) order
     max_shift: int = 0  # move each training image by up to this many pixels (augmentation)
     log_every: int = 10  # log a step row every this many steps
+
+    def __post_init__(self) -> None:
+        for name in ("num_epochs", "batch_size", "log_every"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be an integer of at least 1, got {value!r}")
+        for name, low in (("lr", 0.0), ("lr_decay", 0.0)):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not np.isfinite(value) or value <= low:
+                raise ValueError(f"{name} must be a finite number greater than 0, got {value!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of "
+                             f"{', '.join(OPTIMIZERS)}")  # fmt: skip
+        if not isinstance(self.max_shift, int) or self.max_shift < 0:
+            raise ValueError(f"max_shift must be an integer >= 0, got {self.max_shift!r}")
+        if not isinstance(self.seed, int) or self.seed < 0:
+            raise ValueError(f"seed must be an integer >= 0, got {self.seed!r}")
 
 
 def random_shift(images: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.ndarray:
@@ -70,9 +88,9 @@ def predict(model: Layer, X: np.ndarray, batch_size: int = 500) -> np.ndarray:
     )
 
 
-def accuracy(model: Layer, X: np.ndarray, y: np.ndarray) -> float:
-    """Fraction of examples whose predicted class is the true one."""
-    return float(np.mean(predict(model, X) == y))
+def evaluate(model: Layer, X: np.ndarray, y: np.ndarray) -> float:
+    """Fraction of held-out examples whose predicted class is the true one."""
+    return accuracy(y, predict(model, X))
 
 
 def fit_classifier(
@@ -81,15 +99,15 @@ def fit_classifier(
     y: np.ndarray,
     config: TrainConfig,
     test: tuple[np.ndarray, np.ndarray] | None = None,
-    on_step: Callable[[dict[str, float]], None] | None = None,
-    on_epoch: Callable[[dict[str, float]], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
+    on_step: Callable[[dict[str, float]], object] | None = None,
+    on_epoch: Callable[[dict[str, float]], object] | None = None,
 ) -> History:
     """Train ``model`` by mini-batch gradient descent on cross-entropy; log a History.
 
     Step rows hold step, epoch, loss and accuracy (of the batch); epoch rows hold
-    epoch, loss and accuracy (means over the epoch) and test_accuracy when ``test``
-    is given. ``should_stop()`` returning True ends training after the current step.
+    epoch, loss and accuracy (means over the epoch) and eval_accuracy when ``test``
+    is given: the key names torch's ``fit`` logs. As there, a hook returning True
+    (``on_step`` after a step, ``on_epoch`` after an epoch) stops training cleanly.
     """
     rng, optimizer, history = make_rng(config.seed), make_optimizer(model, config), History()
     step = 0
@@ -105,24 +123,22 @@ def fit_classifier(
             model.backward(cross_entropy_backward(logits, y[batch]))
             optimizer.step()
             step += 1
-            hits = int(np.sum(logits.argmax(axis=1) == y[batch]))
+            batch_accuracy = accuracy(y[batch], logits.argmax(axis=1))
             losses.append(loss)
-            correct += hits
-            row = {"step": step, "epoch": epoch, "loss": loss, "accuracy": hits / len(batch)}
+            correct += batch_accuracy * len(batch)
+            row = {"step": step, "epoch": epoch, "loss": loss, "accuracy": batch_accuracy}
             if step % config.log_every == 0:
                 history.log(**row)
-            if on_step is not None:
-                on_step(row)
-            if should_stop is not None and should_stop():
+            if on_step is not None and on_step(row):
                 if step % config.log_every:
                     history.log(**row)  # the last step is always in the record
                 return history
         row = {"step": step, "epoch": epoch, "loss": float(np.mean(losses)),
                "accuracy": correct / len(X)}  # fmt: skip
         if test is not None:
-            row["test_accuracy"] = accuracy(model, *test)
+            row[EVAL_ACCURACY] = evaluate(model, *test)
         history.log(**row)
-        if on_epoch is not None:
-            on_epoch(row)
+        if on_epoch is not None and on_epoch(row):
+            return history
         optimizer.lr *= config.lr_decay
     return history

@@ -64,11 +64,12 @@ def engine_work(name: str, source: str, epochs: int, lr: float, limit: int | Non
         raise ValueError("the NumPy engine trains on the bundled mnist-mini only (NumPy is slow)")
 
     def work(hook):
-        def on_epoch(row: dict[str, float]) -> None:  # the step rows already carry the loss
-            hook({key: row[key] for key in ("step", "epoch", "test_accuracy") if key in row})
+        def on_epoch(row: dict[str, float]) -> bool:  # the step rows already carry the loss
+            return hook({key: row[key] for key in ("step", "epoch", "eval_accuracy") if key in row})
 
+        # the hook returns True once Stop is pressed: the engine stops as torch's fit does
         return train_engine(name, epochs, lr, ENGINE_BATCH_SIZE, 0, limit, on_epoch=on_epoch,
-                            on_step=hook, should_stop=lambda: bool(stop))  # fmt: skip
+                            on_step=hook)  # fmt: skip
 
     return work
 
@@ -76,7 +77,7 @@ def engine_work(name: str, source: str, epochs: int, lr: float, limit: int | Non
 def status_line(live: dict[str, float], updates: int) -> str:
     shown = [
         f"{key} {live[key]:.4g}"
-        for key in ("epoch", "step", "loss", "accuracy", "eval_accuracy", "test_accuracy")
+        for key in ("epoch", "step", "loss", "accuracy", "eval_accuracy")
         if key in live
     ]
     return f"training... update {updates}: " + " · ".join(shown)

@@ -35,6 +35,19 @@ class DescentConfig:
     tol: float = 1e-12  # converged once a step changes the loss by less than tol * loss
     seed: int = 0  # picks the random start when none is given
 
+    def __post_init__(self) -> None:
+        check_config(self)  # a bad value fails where the config is made (the CLI's flags)
+
+
+def check_config(config: DescentConfig) -> float:
+    """Raise a ValueError naming the first bad setting; return the learning rate."""
+    lr = positive(config.lr, "lr")
+    if int(config.max_steps) != config.max_steps or config.max_steps < 1:
+        raise ValueError(f"max_steps must be an integer >= 1; got {config.max_steps}")
+    if config.tol < 0 or not np.isfinite(config.tol):
+        raise ValueError(f"tol must be a finite number >= 0; got {config.tol}")
+    return lr
+
 
 @dataclass(frozen=True)
 class DescentResult:
@@ -120,11 +133,7 @@ def gradient_descent(
     """
     config = config or DescentConfig()
     X, y = as_xy(X, y)
-    lr = positive(config.lr, "lr")
-    if int(config.max_steps) != config.max_steps or config.max_steps < 1:
-        raise ValueError(f"max_steps must be an integer >= 1; got {config.max_steps}")
-    if config.tol < 0 or not np.isfinite(config.tol):
-        raise ValueError(f"tol must be a finite number >= 0; got {config.tol}")
+    lr = check_config(config)
     D = design_matrix(X)
     w = start_point(D.shape[1], start, config.seed)
     loss, grad = mse_and_gradient(D, y, w)

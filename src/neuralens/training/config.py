@@ -98,7 +98,10 @@ class TrainConfig:
         check_number("eval_batch_size", self.eval_batch_size, 1, integer=True)
         check_number("log_every", self.log_every, 1, integer=True)
         if self.target is not None:
-            check_number("target", self.target, -math.inf)
+            check_number("target (--target-acc)", self.target, -math.inf)
+            if self.target_metric.endswith("accuracy") and not 0 < self.target <= 1:
+                raise ValueError(f"target (--target-acc) is a fraction in (0, 1], like 0.99; "
+                                 f"got {self.target}")  # fmt: skip
         if not self.target_metric.startswith("eval_"):
             raise ValueError(f"target_metric names an evaluation metric (eval_...), "
                              f"got {self.target_metric!r}")  # fmt: skip

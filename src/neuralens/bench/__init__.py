@@ -22,6 +22,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "guided digits the CNN recognises, variety, Fréchet distance, sampling speed",
     ),
     "landscape": ("neuralens.bench.landscape:run", "256x256 wine loss landscape vs a Python loop"),
+    "latent": (
+        "neuralens.bench.latent:run",
+        "test MSE of PCA vs AE vs VAE for k = 2, 4, 8, 32; decode time; samples the CNN is sure of",
+    ),
     "serve": (
         "neuralens.bench.serve:run",
         "a class on one explorer: 20 learners' latencies, memory, cache (goal: slider p95 < 0.3 s)",

@@ -15,6 +15,7 @@ from dataclasses import fields
 from torch import nn
 
 from neuralens.models.attributes import AttributeClassifier, AttributeClassifierConfig
+from neuralens.models.autoencoder import VAE, AutoEncoder, AutoEncoderConfig, VAEConfig
 from neuralens.models.cnn import CNN, CNNConfig
 from neuralens.models.eps_unet import EpsUNet, EpsUNetConfig
 from neuralens.models.mlp import MLP, MLPConfig
@@ -28,6 +29,7 @@ MODELS: dict[str, tuple[type[nn.Module], type]] = {
     "cnn": (CNN, CNNConfig),
     "attributes": (AttributeClassifier, AttributeClassifierConfig),
     "tabular": (TabularNet, TabularConfig),
+    "autoencoder": (AutoEncoder, AutoEncoderConfig), "vae": (VAE, VAEConfig),
     "unet": (UNet, UNetConfig),
     "eps_unet": (EpsUNet, EpsUNetConfig),
     "text_eps_unet": (TextEpsUNet, TextEpsUNetConfig),

@@ -31,6 +31,15 @@ from neuralens.plots.inside import (
     plot_unit,
     plot_weight_image,
 )
+from neuralens.plots.latent import (
+    pixel_frame,
+    pixel_to_data,
+    plot_latent_map,
+    plot_manifold,
+    plot_reconstructions,
+    plot_samples,
+    plot_strips,
+)
 from neuralens.plots.line_frames import LineFitFrames, line_fit_frames
 from neuralens.plots.linear import (
     PixelBox,
@@ -50,6 +59,13 @@ from neuralens.plots.network import plot_grade_training, plot_network
 from neuralens.plots.style import COLORS, Axes, Figure, new_axes, new_figure
 
 __all__ = [
+    "pixel_frame",
+    "pixel_to_data",
+    "plot_latent_map",
+    "plot_manifold",
+    "plot_reconstructions",
+    "plot_samples",
+    "plot_strips",
     "plot_captioned_scenes",
     "plot_conv_step",
     "plot_filtered",

@@ -14,13 +14,14 @@ line in :data:`TASKS` below.
 
 from __future__ import annotations
 
-from neuralens.tasks import attributes, classify, denoise, text_to_image
+from neuralens.tasks import attributes, classify, denoise, reconstruct, text_to_image
 from neuralens.tasks.task import Recipe, Task
 
 TASKS: dict[str, Task] = {
     task.name: task
     for task in (
         classify.TASK,
+        reconstruct.TASK,
         attributes.TASK,
         denoise.TASK,
         text_to_image.TASK,

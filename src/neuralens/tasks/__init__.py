@@ -14,7 +14,7 @@ line in :data:`TASKS` below.
 
 from __future__ import annotations
 
-from neuralens.tasks import attributes, classify, denoise, reconstruct, text_to_image
+from neuralens.tasks import attributes, classify, denoise, reconstruct, text_to_image, vision
 from neuralens.tasks.task import Recipe, Task
 
 TASKS: dict[str, Task] = {
@@ -23,6 +23,7 @@ TASKS: dict[str, Task] = {
         classify.TASK,
         reconstruct.TASK,
         attributes.TASK,
+        vision.TASK,
         denoise.TASK,
         text_to_image.TASK,
     )

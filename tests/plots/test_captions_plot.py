@@ -26,3 +26,17 @@ def test_captions_must_match_the_scenes():
         plots.plot_captioned_scenes(data.images, data.captions[:1])
     with pytest.raises(ValueError, match="one mark per scene"):
         plots.plot_captioned_scenes(data.images, data.captions, marks=[True])
+
+
+def test_word_attention_draws_one_panel_per_word():
+    import numpy as np
+
+    data = make_captioned_scenes(1, seed=0)
+    words = ["<start>", "a", "red", "disk"]
+    maps = np.random.default_rng(0).random((4, 8, 8))
+    fig = plots.plot_word_attention(data.images[0], words, maps, columns=3)
+    titled = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in titled] == ["scene", *words]
+    assert (titled[3].images[1].get_array() == maps[2]).all()  # "red" shows its own map
+    with pytest.raises(ValueError, match="one word per attention map"):
+        plots.plot_word_attention(data.images[0], words[:2], maps)

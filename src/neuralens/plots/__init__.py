@@ -4,7 +4,7 @@ Functions take data (+ ``ax=None``) and return the Axes or Figure; callers show
 or save them (``plots.save(fig, path)``, ``plots.to_rgb(fig)`` for the explorer).
 """
 
-from neuralens.plots.captions import plot_captioned_scenes
+from neuralens.plots.captions import plot_captioned_scenes, plot_word_attention
 from neuralens.plots.convolution import (
     plot_conv_step,
     plot_filtered,
@@ -67,6 +67,7 @@ __all__ = [
     "plot_samples",
     "plot_strips",
     "plot_captioned_scenes",
+    "plot_word_attention",
     "plot_conv_step",
     "plot_filtered",
     "plot_kernel",

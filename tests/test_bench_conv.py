@@ -18,9 +18,12 @@ def test_conv_benchmark_reports_ours_torch_and_ratio_per_case():
     for case in result["cases"]:
         assert case["ours_s"] > 0 and case["torch_s"] > 0
         assert abs(case["ratio"] - case["ours_s"] / case["torch_s"]) < 1e-12
+        assert case["ours_cpu_s"] > 0 and case["torch_cpu_s"] > 0
+        assert abs(case["cpu_ratio"] - case["ours_cpu_s"] / case["torch_cpu_s"]) < 1e-12
         assert set(case["ours_parts"]) == {"im2col_s", "matmuls_s", "col2im_s"}
         assert case["image_blocks"] == 1  # two tiny images fit in one cache-sized block
     assert result["worst_ratio"] == max(case["ratio"] for case in result["cases"])
+    assert len(result["load_before"]) == len(result["load_after"]) == 3
     json.dumps(result)
 
 

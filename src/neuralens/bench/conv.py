@@ -11,6 +11,7 @@ directly; im2col and col2im copies come on top (see ``ours_parts``).
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -24,17 +25,25 @@ CASES = ((256, 1, 28, 28, 32, 3, 1), (256, 32, 14, 14, 64, 3, 1))
 GOAL_RATIO = 2.0
 
 
-def best_times_alternating(fns: tuple[Callable[[], object], ...], repeats: int) -> list[float]:
-    """The fastest of ``repeats`` runs of each of ``fns``, run in turn (after one warm-up each)."""
-    best = [float("inf")] * len(fns)
+def best_times_alternating(
+    fns: tuple[Callable[[], object], ...], repeats: int
+) -> tuple[list[float], list[float]]:
+    """Best wall and best CPU seconds (this process, all threads) of ``repeats`` runs of each
+    of ``fns``, run in turn after one warm-up each.
+
+    On a machine shared with other jobs the wall time grows with their load; the CPU time
+    is what the work itself costs.
+    """
+    wall, cpu = [float("inf")] * len(fns), [float("inf")] * len(fns)
     for fn in fns:
         fn()
     for _ in range(repeats):
         for index, fn in enumerate(fns):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             fn()
-            best[index] = min(best[index], time.perf_counter() - start)
-    return best
+            wall[index] = min(wall[index], time.perf_counter() - start)
+            cpu[index] = min(cpu[index], time.process_time() - start_cpu)
+    return wall, cpu
 
 
 def time_case(case: tuple[int, ...], repeats: int) -> dict:
@@ -66,7 +75,7 @@ def time_case(case: tuple[int, ...], repeats: int) -> dict:
     def theirs() -> None:
         F.conv2d(tx, tw, tb, padding=padding).sum().backward()  # d(sum)/dy = ones, as ours
 
-    ours_s, torch_s = best_times_alternating((ours, theirs), repeats)
+    (ours_s, torch_s), (ours_cpu_s, torch_cpu_s) = best_times_alternating((ours, theirs), repeats)
     # where our time goes, block by block as conv2d does it: the copies (im2col, col2im)
     # and the three matrix products (forward, dL/dw, dL/dregion)
     positions = output_size(height, kernel, 1, padding) * output_size(width, kernel, 1, padding)
@@ -96,7 +105,9 @@ def time_case(case: tuple[int, ...], repeats: int) -> dict:
     }
     shape = f"{num_images}x{channels}x{height}x{width} -> {filters} {kernel}x{kernel}"
     return {"case": shape, "ours_s": ours_s, "torch_s": torch_s, "ratio": ours_s / torch_s,
-            "ours_parts": parts, "image_blocks": len(blocks)}  # fmt: skip
+            "ours_cpu_s": ours_cpu_s, "torch_cpu_s": torch_cpu_s,
+            "cpu_ratio": ours_cpu_s / torch_cpu_s, "ours_parts": parts,
+            "image_blocks": len(blocks)}  # fmt: skip
 
 
 def run(
@@ -108,8 +119,10 @@ def run(
     from neuralens.engine.mnist import BLAS_THREADS
 
     threads = threads or BLAS_THREADS
+    load_before = list(os.getloadavg())
     with threadpool_limits(limits=threads, user_api="blas"), torch_threads(threads):
         results = [time_case(case, repeats) for case in cases]
     return {"threads": {"blas": threads, "torch": threads}, "dtype": "float32",
+            "load_before": load_before, "load_after": list(os.getloadavg()),
             "goal_ratio": GOAL_RATIO, "worst_ratio": max(case["ratio"] for case in results),
             "cases": results}  # fmt: skip

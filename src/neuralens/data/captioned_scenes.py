@@ -401,3 +401,38 @@ def parse_caption(caption: str) -> tuple[list[dict[str, str]], str | None]:
         elif kind == "position" and objects:
             objects[-1]["position"] = value
     return objects, background
+
+
+def prompt_attributes(prompts: list[str], max_objects: int = 3) -> SceneAttributes:
+    """The scenes that prompts describe in full, to render them (:func:`render_scenes`).
+
+    Every object must have its size, colour, shape and place and the prompt its background;
+    otherwise a ValueError names what is missing. Places must differ within a prompt.
+
+    >>> prompt_attributes(["a big blue square at the top on sand"]).objects(0)
+    [{'shape': 'square', 'colour': 'blue', 'size': 'large', 'position': 'top'}]
+    """
+    n = len(prompts)
+    columns = {name: np.full((n, max_objects), -1, dtype=np.int64) for name in
+               ("shape", "colour", "size", "position")}  # fmt: skip
+    names = {"shape": SHAPES, "colour": COLOURS, "size": SIZES, "position": POSITIONS}
+    backgrounds, counts = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    for i, prompt in enumerate(prompts):
+        objects, background = parse_caption(prompt)
+        missing = [f"object {k + 1}'s {name}" for k, obj in enumerate(objects)
+                   for name in names if name not in obj]  # fmt: skip
+        if background is None:
+            missing.append("the background")
+        if not 1 <= len(objects) <= max_objects or missing:
+            raise ValueError(
+                f"{prompt!r} must name 1-{max_objects} objects, each with size, colour, shape "
+                f"and place, and a background; missing: {', '.join(missing) or 'objects'}"
+            )
+        if len({obj["position"] for obj in objects}) < len(objects):
+            raise ValueError(f"{prompt!r} puts two objects in one place")
+        for k, obj in enumerate(objects):
+            for name, values in names.items():
+                columns[name][i, k] = values.index(obj[name])
+        backgrounds[i], counts[i] = BACKGROUNDS.index(background), len(objects)
+    return SceneAttributes(columns["shape"], columns["colour"], columns["size"],
+                           columns["position"], backgrounds, counts)  # fmt: skip

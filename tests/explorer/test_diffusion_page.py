@@ -65,8 +65,11 @@ def test_generate_streams_every_step_then_scrubs_back(explorer):
 def test_inpainting_keeps_the_pixels_outside_the_region(explorer):
     explorer.goto(explorer.explorer_url + "/diffusion")
     explorer.locator("#diff-inpaint-region").get_by_label("top half").check()
+    steps = explorer.locator("#diff-inpaint-steps input[type=number]")
+    steps.fill("5")
+    steps.press("Enter")
     explorer.locator("#diff-inpaint-run").click()
-    explorer.locator("#diff-inpaint-status").get_by_text("step 20 of 20").wait_for(timeout=60_000)
+    explorer.locator("#diff-inpaint-status").get_by_text("step 5 of 5").wait_for(timeout=90_000)
     results = image_pixels(explorer, "#diff-inpaint-out img")
     kept = enlarge(mnist_digit(0))[14 * SCALE :]  # the bottom half, untouched
     cell = (28 + 2) * SCALE  # each result plus its gap, enlarged

@@ -193,6 +193,8 @@ def inpaint_section() -> None:
                           elem_id="diff-inpaint-region")  # fmt: skip
         digit = gr.Dropdown(list(range(10)), value=3, label="becomes digit",
                             elem_id="diff-inpaint-digit")  # fmt: skip
+        steps = gr.Slider(1, 100, value=20, step=1, label="DDIM steps",
+                          elem_id="diff-inpaint-steps")  # fmt: skip
     editor = gr.ImageEditor(
         value=editor_value(0), label="paint the region to regenerate", type="numpy",
         image_mode="RGBA", sources=(), layers=False, transforms=(),
@@ -204,7 +206,7 @@ def inpaint_section() -> None:
     results = gr.Image(label=f"{NUM_REPAINTS} results", interactive=False, format="png",
                        elem_id="diff-inpaint-out")  # fmt: skip
     index.release(editor_value, index, editor)
-    guidance, steps, seed = gr.State(3.0), gr.State(20), gr.State(0)
+    guidance, seed = gr.State(3.0), gr.State(0)
     button.click(repaint, [index, region, editor, digit, guidance, steps, seed],
                  [results, status])  # fmt: skip
 

@@ -99,7 +99,7 @@ def prepare_digit_image(picture: np.ndarray) -> np.ndarray:
     background; then it is resized to 28x28 (bilinear, with antialiasing). Pictures
     smaller than 8x8 or wider/taller than 2:1 are refused.
 
-    >>> prepare_digit_image(np.full((56, 56), 255, dtype=np.uint8)).max()  # blank paper
+    >>> float(prepare_digit_image(np.full((56, 56), 255, dtype=np.uint8)).max())  # blank paper
     0.0
     """
     from PIL import Image

@@ -93,10 +93,14 @@ def bad_files(tmp_path):
         (["train", "mlp", "--lr", "nan", "--out", "{dir}"], "lr must be a finite number"),
         (["train", "cnn", "--grad-clip", "-1", "--out", "{dir}"], "grad_clip must be greater"),
         (["train", "cnn", "--optimizer", "lbfgs", "--out", "{dir}"], "unknown optimizer 'lbfgs'"),
-        (["train", "cnn", "--train-limit", "5", "--out", "{dir}"], "hold 4 of the 10 classes"),
+        (["train", "cnn", "--train-limit", "5", "--out", "{dir}/new"], "hold 4 of the 10 classes"),
         (["train", "engine-mlp", "--lr", "0", "--out", "{dir}"], "greater than 0, got 0.0"),
         (["train", "engine-mlp", "--grad-clip", "1", "--out", "{dir}"], "takes only --epochs"),
         (["eval", "cnn", "--weights", "{dir}/segmenter.safetensors"], "task 'segment', not"),
+        (["train", "cnn", "--out", "{dir}/done"], "cnn.safetensors exists: pass --overwrite"),
+        (["train", "cnn", "--epochs", "x"], "Invalid value for '--epochs'"),
+        (["trian", "cnn"], "No such command 'trian'"),
+        (["eval", "cnn", "--weights", "{dir}"], "is a folder, not a checkpoint"),
         (["train", "cnn", "--target-acc", "99", "--out", "{dir}"], "fraction"),
         (["train", "cnn", "--resume", "--out", "{dir}/truncated"], "truncated"),
         (["train", "engine-cnn", "--data", "mnist", "--out", "{dir}"], "mnist-mini only"),
@@ -105,6 +109,10 @@ def bad_files(tmp_path):
 def test_bad_input_is_one_line_exit_2_and_overwrites_nothing(
     bad_files, monkeypatch, capsys, args, message
 ):
+    (bad_files / "done").mkdir()  # a finished run: its weights are never silently replaced
+    (bad_files / "done" / "cnn.safetensors").write_bytes(
+        (bad_files / "cnn.safetensors").read_bytes()
+    )
     (bad_files / "truncated").mkdir()  # a run folder whose training state got cut short
     state = bad_files / "truncated" / "cnn.state.safetensors"
     state.write_bytes((bad_files / "truncated.safetensors").read_bytes())

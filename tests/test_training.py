@@ -182,3 +182,20 @@ def test_float_tables_and_targets_become_float32():
     assert data.targets["y"].dtype == torch.float32 and data.images.dtype == torch.float32
     labels = Batches.from_arrays(np.zeros((2, 2)), {"labels": np.array([1, 0])})
     assert labels.targets["labels"].dtype == torch.int64  # class indices index the loss
+
+
+def test_a_diverging_run_stops_and_writes_nothing(digits, tmp_path):
+    """A loss that turns infinite stops training with a clear error; no state is written."""
+    path = tmp_path / "state.safetensors"
+    calls = []
+
+    def exploding_loss(model, batch):
+        loss, metrics = classification_loss(model, batch)
+        calls.append(1)
+        return (loss * float("inf") if len(calls) >= 3 else loss), metrics
+
+    config = TrainConfig(num_epochs=2, batch_size=100, log_every=5, checkpoint_path=str(path),
+                         **QUIET)  # fmt: skip
+    with pytest.raises(ValueError, match="diverged at step 5: loss became non-finite"):
+        fit(small_mlp(), exploding_loss, digits, config)
+    assert not path.exists()

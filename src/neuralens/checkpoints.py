@@ -127,6 +127,8 @@ def _check_header(path: Path, content: bytes) -> None:
 def load(path: str | Path) -> Checkpoint:
     """Read a neuralens checkpoint; raise ``CheckpointError`` for anything else."""
     path = Path(path)
+    if path.is_dir():
+        raise CheckpointError(f"{path} is a folder, not a checkpoint file (.safetensors)")
     if not path.is_file():
         raise CheckpointError(f"checkpoint {path} does not exist")
     content = path.read_bytes()

@@ -17,18 +17,35 @@ from neuralens.cli.app import app
 from neuralens.cli_diffusion import register as register_diffusion
 
 register_diffusion(app)  # neuralens generate, neuralens inpaint
+UsageError = typer.BadParameter.__base__  # click's UsageError (typer vendors click)
 
 
 def main() -> None:
-    """Entry point: run the app; a user error becomes one line and exit code 2."""
+    """Entry point: run the app; a user error becomes one line and exit code 2.
+
+    User errors: bad values (``ValueError``, which ``DatasetError`` and ``CheckpointError``
+    extend), files that cannot be read or written (``OSError``) and flags that do not
+    parse (click's usage errors).
+    """
     try:
-        app()
-    except ValueError as error:
-        typer.echo(f"error: {error}", err=True)
-        sys.exit(2)
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except UsageError as error:
+        words = error.ctx.command_path.split() if error.ctx else []
+        command = words[words.index("neuralens") + 1 :] if "neuralens" in words else words[1:]
+        hint = f" (see: neuralens {' '.join([*command, '--help'])})"
+        _fail(f"{error.format_message()}{hint}")
+    except (ValueError, OSError) as error:
+        _fail(str(error))
+    except (KeyboardInterrupt, typer.Abort):
         typer.echo("interrupted", err=True)
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str) -> None:
+    """One line on stderr, exit code 2."""
+    typer.echo("error: " + " ".join(message.split()), err=True)
+    sys.exit(2)
 
 
 __all__ = ["app", "main"]

@@ -83,6 +83,9 @@ def train(
     latent: Annotated[
         int | None, typer.Option(help="autoencoder, vae: latent numbers per image (4).")
     ] = None,
+    overwrite: Annotated[
+        bool, typer.Option(help="Replace the weights and state already in --out.")
+    ] = False,
     as_json: JsonFlag = False,
     overrides: dict | None = None,
 ) -> None:
@@ -126,11 +129,11 @@ def train(
         return train_latent(name, data, latent, overrides, out, train_limit, dry_run, as_json)
     if latent is not None:
         raise ValueError("--latent applies to autoencoder and vae only")
-    _train_task(name, data, out, train_limit, dry_run, as_json, overrides)
+    _train_task(name, data, out, train_limit, dry_run, overwrite, as_json, overrides)
 
 
-def _train_task(name: str, data, out: Path, train_limit, dry_run: bool, as_json: bool,
-                overrides: dict) -> None:  # fmt: skip
+def _train_task(name: str, data, out: Path, train_limit, dry_run: bool, overwrite: bool,
+                as_json: bool, overrides: dict) -> None:  # fmt: skip
     from neuralens import training
     from neuralens.tasks import resolve
     from neuralens.tasks.run import train_and_save, weights_paths
@@ -145,7 +148,12 @@ def _train_task(name: str, data, out: Path, train_limit, dry_run: bool, as_json:
     config = replace(config, progress=not as_json and rank == 0)
     if dry_run:
         config = replace(config, num_epochs=1)
-    if config.resume and not weights_paths(out, recipe.model)[1].exists():
+    weights, state = weights_paths(out, recipe.model)
+    if not (dry_run or config.resume or overwrite) and (weights.exists() or state.exists()):
+        found = weights if weights.exists() else state
+        raise ValueError(f"{found} exists: pass --overwrite to replace it, --resume to "
+                         "continue its run, or another --out")  # fmt: skip
+    if config.resume and not state.exists():
         typer.echo(f"nothing to resume in {out}: starting from scratch", err=True)
     try:
         summary = train_and_save(

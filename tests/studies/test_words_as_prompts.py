@@ -16,7 +16,12 @@ from neuralens.data.captioned_scenes import (
 from neuralens.device import torch_threads
 from neuralens.models.text import TextEncoderConfig
 from neuralens.models.text_eps_unet import TextEpsUNet, TextEpsUNetConfig
-from neuralens.studies.words_as_prompts import draw_scenes, prompt_match_rate, scene_frames
+from neuralens.studies.words_as_prompts import (
+    draw_scenes,
+    edit_frames,
+    prompt_match_rate,
+    scene_frames,
+)
 
 PROMPTS = [
     "a small red disk on the left on grass",
@@ -65,3 +70,26 @@ def test_a_tiny_model_streams_every_step_as_rgb_pictures():
         draw_scenes(model, schedule, ["a red dragon"], steps=2)
     with pytest.raises(ValueError, match="non-empty list"):
         draw_scenes(model, schedule, "a red disk", steps=2)
+
+
+def test_an_edit_keeps_the_kept_pixels_exactly_and_repaints_the_rest():
+    torch.manual_seed(0)
+    config = TextEpsUNetConfig(image_size=24, channels=(8, 16), embedding_dim=16, num_heads=2,
+                               text=TextEncoderConfig(width=8, num_heads=2))  # fmt: skip
+    model = TextEpsUNet(config).eval()
+    with torch.no_grad():  # an untrained model that predicts some noise, not none
+        model.out.weight.normal_(0, 0.3)
+    schedule = diffusion.make_schedule(diffusion.ScheduleConfig(num_steps=50))
+    scene = make_captioned_scenes(1, size=24, seed=5, max_objects=1)
+    keep = scene.instances[0, 0]  # keep the object, repaint the background
+    with torch_threads(1):
+        frames = list(edit_frames(model, schedule, scene.images[0], keep,
+                                  "a small red disk on the left on sand", steps=4))  # fmt: skip
+    edited = frames[-1].x[0]
+    assert len(frames) == 4 and edited.shape == (24, 24, 3)
+    assert np.array_equal(edited[keep], scene.images[0][keep])
+    assert not np.array_equal(edited[~keep], scene.images[0][~keep])
+    with pytest.raises(ValueError, match="keep must be"):
+        next(edit_frames(model, schedule, scene.images[0], keep[:4], "on sand"))
+    with pytest.raises(ValueError, match="uint8"):
+        next(edit_frames(model, schedule, scene.images[0].astype(float), keep, "on sand"))

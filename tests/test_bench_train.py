@@ -60,3 +60,14 @@ def test_baseline_time_is_a_lower_bound_unless_the_target_was_reached():
 def test_only_the_train_benchmark_runs_busy():
     with pytest.raises(ValueError, match="'conv' has no option busy"):
         run_benchmark("conv", busy=True)
+
+
+def test_the_baseline_stops_at_its_time_budget_with_a_lower_bound():
+    from neuralens.bench.train import run_baseline
+
+    # a budget of 0 s cuts the first epoch after one batch (of 4) and skips its test
+    result = run_baseline("mnist-mini", 0.99, 3, 256, None, budget_s=0.0)
+    assert result["how"].startswith("cut at the 0 s budget in epoch 1 after 1 of 4 batches")
+    assert not result["reached"] and result["test_accuracy_per_epoch"] == []
+    assert len(result["epoch_times_s"]) == 1  # one batch's time x 4 batches
+    assert baseline_time(result) == (result["time_spent_s"], True)

@@ -43,9 +43,6 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset
 from torch.utils.flop_counter import FlopCounterMode
 
-from neuralens.tasks import TASKS
-from neuralens.tasks.classify import image_data, load_images
-from neuralens.tasks.run import train_model
 from neuralens.device import (
     allowed_cores,
     choose_threads,
@@ -54,6 +51,9 @@ from neuralens.device import (
     torch_threads,
 )
 from neuralens.models import build_model
+from neuralens.tasks import TASKS
+from neuralens.tasks.classify import image_data, load_images
+from neuralens.tasks.run import train_model
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081  # the example's Normalize((0.1307,), (0.3081,))
 
@@ -174,9 +174,18 @@ def run_ours(data_name: str, target: float, train_limit: int | None, evals_per_e
 
 
 def run_baseline(
-    data_name: str, target: float, max_epochs: int, train_limit: int | None, batches: int | None
+    data_name: str,
+    target: float,
+    max_epochs: int,
+    train_limit: int | None,
+    batches: int | None,
+    budget_s: float | None = None,
 ) -> dict:
-    """The PyTorch example's recipe, epoch by epoch, until an epoch ends at >= target."""
+    """The PyTorch example's recipe, epoch by epoch, until an epoch ends at >= target.
+
+    ``budget_s`` bounds its training time: the epoch running when the budget is spent is
+    cut there, extrapolated to all its batches, and the run stops (a lower bound).
+    """
     X, y = load_images(data_name, "train")
     X, y = X[:train_limit], y[:train_limit]
     X_test, y_test = load_images(data_name, "test")
@@ -190,6 +199,7 @@ def run_baseline(
     flops_per_image = training_flops(model, *next(iter(loader)), F.nll_loss)
     epoch_times, accuracies = [], []
     warm_up = batches is not None and min(batches, batches_per_epoch) > 1
+    spent, cut = 0.0, False
     for _ in range(max_epochs):
         model.train()
         start = time.perf_counter()
@@ -201,19 +211,27 @@ def run_baseline(
                 start = time.perf_counter()  # capped: time from batch 2 (the first warms up)
             if batches is not None and number >= batches:
                 break
+            if budget_s is not None and spent + time.perf_counter() - start > budget_s:
+                cut = number < batches_per_epoch
+                break
         seconds = time.perf_counter() - start
         timed = number - 1 if warm_up else number
         epoch_times.append(seconds * batches_per_epoch / timed)  # extrapolated when capped
+        spent += seconds
+        if cut:  # a part of an epoch has no test accuracy to compare
+            break
         scheduler.step()
         accuracies.append(_test_accuracy(model, test_loader))
         if accuracies[-1] >= target:
             break
-    reached = accuracies[-1] >= target
+    reached = not cut and accuracies[-1] >= target
     return {
         "recipe": "pytorch/examples mnist: 2 conv + 2 fc with dropout, Adadelta lr 1.0, "
                   "StepLR 0.7, batch 64, DataLoader + PIL per image",
-        "how": ("measured: full epochs" if batches is None else
-                f"extrapolated: {batches} batches per epoch timed, x {batches_per_epoch} batches"),
+        "how": (f"extrapolated: {batches} batches per epoch timed, x {batches_per_epoch} batches"
+                if batches is not None else
+                f"cut at the {budget_s:g} s budget in epoch {len(epoch_times)} after {number} of "
+                f"{batches_per_epoch} batches, extrapolated" if cut else "measured: full epochs"),
         "reached": reached, "epochs_to_target": len(accuracies) if reached else None,
         "time_to_target_s": sum(epoch_times) if reached else None, "capped": batches is not None,
         "time_spent_s": sum(epoch_times), "epoch_times_s": epoch_times,
@@ -249,6 +267,7 @@ def run(
     threads: int | None = None,
     baseline_max_epochs: int = 3,
     baseline_batches: int | None = None,
+    baseline_budget_s: float | None = 600.0,
     train_limit: int | None = None,
     evals_per_epoch: int = 8,
     matmul_size: int = 1024,
@@ -257,7 +276,8 @@ def run(
 ) -> dict:
     """Both recipes on ``data``, side by side, with FLOPs and the compute floor.
 
-    ``threads`` fixes both sides' torch threads; by default ours chooses them from the free
+    The baseline trains for at most ``baseline_budget_s`` seconds (then its time is a lower
+    bound). ``threads`` fixes both sides' torch threads; by default ours chooses them from the free
     cores and the baseline keeps torch's default. ``busy``: beside a process spinning on
     one core (for at most ``busy_limit_s``).
     """
@@ -270,7 +290,7 @@ def run(
             ours = run_ours(data, target, train_limit, evals_per_epoch)
         with torch_threads(threads or default_threads):
             baseline = run_baseline(data, target, baseline_max_epochs, train_limit,
-                                    baseline_batches)  # fmt: skip
+                                    baseline_batches, baseline_budget_s)  # fmt: skip
         load_after = machine_load()
     floor = ours["flops_to_target"] / matmul
     ours_time = ours["time_to_target_s"]

@@ -16,6 +16,7 @@ from neuralens.data.captioned_scenes import (
     SIZES,
     VOCABULARY,
     describe,
+    find_object,
     make_captioned_scenes,
     paraphrases,
     parse_caption,
@@ -123,3 +124,20 @@ def test_canonical_caption_names_every_attribute():
 def test_bad_arguments(kwargs):
     with pytest.raises(ValueError):
         make_captioned_scenes(**kwargs)
+
+
+def test_find_object_names_the_one_object_or_says_what_the_scene_holds():
+    data = make_captioned_scenes(1, seed=0, min_objects=3, paraphrase=False)
+    objects = data.attributes.objects(0)
+    for k, obj in enumerate(objects):
+        assert find_object(objects, f"the {obj['colour']} {obj['shape']} {obj['position']}") == k
+    two = [{"shape": "disk", "colour": "red", "size": "small", "position": place}
+           for place in ("left", "top")]  # fmt: skip
+    with pytest.raises(ValueError, match="no object fits 'the blue disk'; the scene holds: "
+                                         "small red disk left; small red disk top"):  # fmt: skip
+        find_object(two, "the blue disk")
+    with pytest.raises(ValueError, match="2 objects fit"):
+        find_object(two, "the red disk")
+    assert find_object(two, "the disk at the top") == 1
+    with pytest.raises(ValueError, match="name one object"):
+        find_object(two, "the left")

@@ -5,6 +5,7 @@ digits (pixels as features), Fashion-MNIST, real photos (the cat, for
 convolutions) and synthetic shapes (detection and segmentation).
 """
 
+from neuralens.data.captioned_scenes import CaptionedScenes, make_captioned_scenes
 from neuralens.data.catalog import DatasetInfo, list_datasets
 from neuralens.data.download import download
 from neuralens.data.errors import DatasetError
@@ -30,6 +31,7 @@ __all__ = [
     "SHAPE_CLASSES",
     "WINE_COLUMNS",
     "WINE_FEATURES",
+    "CaptionedScenes",
     "DatasetError",
     "DatasetInfo",
     "LabelledImages",
@@ -42,6 +44,7 @@ __all__ = [
     "load_image_folder",
     "load_mnist",
     "load_wine",
+    "make_captioned_scenes",
     "make_shapes",
     "numeric_column",
     "sample_image",

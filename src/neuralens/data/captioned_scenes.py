@@ -436,3 +436,28 @@ def prompt_attributes(prompts: list[str], max_objects: int = 3) -> SceneAttribut
         backgrounds[i], counts[i] = BACKGROUNDS.index(background), len(objects)
     return SceneAttributes(columns["shape"], columns["colour"], columns["size"],
                            columns["position"], backgrounds, counts)  # fmt: skip
+
+
+def find_object(objects: list[dict[str, str]], description: str) -> int:
+    """The index of the one object in ``objects`` that ``description`` names ("the red disk").
+
+    A ValueError when none or several fit, naming what the scene holds (an edit must say
+    which object it keeps or changes).
+
+    >>> scene = [{"shape": "disk", "colour": "red", "size": "small", "position": "left"},
+    ...          {"shape": "square", "colour": "blue", "size": "large", "position": "top"}]
+    >>> find_object(scene, "the square")
+    1
+    """
+    named, _ = parse_caption(description)
+    if len(named) != 1:
+        raise ValueError(f"name one object with its shape (e.g. 'the red disk'), got "
+                         f"{description!r}")  # fmt: skip
+    hits = [k for k, obj in enumerate(objects)
+            if all(obj.get(key) == value for key, value in named[0].items())]  # fmt: skip
+    if len(hits) == 1:
+        return hits[0]
+    holds = "; ".join(" ".join(obj[key] for key in ("size", "colour", "shape", "position"))
+                      for obj in objects) or "no objects"  # fmt: skip
+    problem = "no object fits" if not hits else f"{len(hits)} objects fit"
+    raise ValueError(f"{problem} {description!r}; the scene holds: {holds}")

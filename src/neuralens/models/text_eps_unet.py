@@ -24,7 +24,7 @@ from torch import nn
 
 from neuralens.models.attention import CrossAttention
 from neuralens.models.blocks import make_norm
-from neuralens.models.eps_unet import TimeResBlock, timestep_embedding
+from neuralens.models.eps_unet import EpsUNetConfig, TimeResBlock, timestep_embedding
 from neuralens.models.text import PAD, START, TextEncoder, TextEncoderConfig
 
 
@@ -44,13 +44,7 @@ class TextEpsUNetConfig:
         self.channels = tuple(int(count) for count in self.channels)
         if isinstance(self.text, dict):  # as a checkpoint stores it
             self.text = TextEncoderConfig(**self.text)
-        if len(self.channels) < 2:
-            raise ValueError(f"channels needs at least 2 levels, got {self.channels}")
-        levels = len(self.channels) - 1
-        if self.image_size % 2**levels:
-            raise ValueError(
-                f"image_size {self.image_size} must divide by 2^{levels} for {levels} poolings"
-            )
+        EpsUNetConfig(self.image_size, self.num_channels, self.channels)  # the U-Net's checks
         if not 1 <= self.attention_levels <= len(self.channels):
             raise ValueError(
                 f"attention_levels must be in 1..{len(self.channels)}, got {self.attention_levels}"

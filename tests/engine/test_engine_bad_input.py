@@ -32,6 +32,8 @@ W = np.zeros((4, 3, 3, 3))
     (lambda: engine.mse(np.zeros(3), np.zeros((3, 1))), r"\(3,\) and \(3, 1\)"),
     (lambda: engine.Conv2d(3, 4, 3)(np.zeros((1, 2, 5, 5))), "channels"),
     (lambda: engine.conv2d_backward(np.zeros((2, 4, 5, 5)), X, W), r"\(2, 4, 6, 6\), got"),
+    (lambda: engine.conv2d_backward(np.zeros((2, 4, 6, 6)), X, W, cols=[X, X]),
+     r"cols must be the 1 blocks conv2d_forward returned for x \(2, 3, 8, 8\), got 2"),
 ])  # fmt: skip
 def test_bad_input_is_a_value_error_naming_the_shapes(call, message):
     with pytest.raises(ValueError, match=message):

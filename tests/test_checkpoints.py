@@ -161,3 +161,25 @@ def test_a_header_size_starting_with_the_pickle_byte_is_still_safetensors(tmp_pa
             break
     assert path.read_bytes()[:1] == b"\x80"
     assert load_model(path).config.hidden_sizes == (3,)
+
+
+def test_a_config_that_lies_about_huge_layers_is_refused_before_allocating(saved_mlp, tmp_path):
+    _, path = saved_mlp
+    content = checkpoints.load(path)
+    content.metadata["config"]["hidden_sizes"] = [10**9]  # 24 GB of float32 if ever built
+    liar = checkpoints.save(tmp_path / "liar.safetensors", content.tensors, content.metadata)
+    with pytest.raises(
+        CheckpointError, match=r"config implies hidden.0.bias of shape \(1000000000,\)"
+    ):
+        load_model(liar)
+
+
+def test_stale_temporaries_are_removed_and_the_json_copy_comes_back(saved_mlp):
+    model, path = saved_mlp
+    stale = path.parent / f".{path.name}.999999999.dead.tmp"  # no process has that id
+    stale.write_bytes(b"half a write")
+    save_model(path, model)
+    assert not stale.exists()
+    path.with_suffix(".json").unlink()
+    meta = checkpoints.load(path).metadata
+    assert json.loads(path.with_suffix(".json").read_text()) == meta

@@ -64,10 +64,35 @@ class Checkpoint:
     metadata: dict
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's live process
+    return True
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Delete the temporaries of ``path`` left by writers that died mid-write; return them."""
+    stale = []
+    for temporary in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = temporary.name.removeprefix(f".{path.name}.").split(".")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            temporary.unlink(missing_ok=True)
+            stale.append(temporary)
+    return stale
+
+
 def write_atomic(path: str | Path, content: bytes) -> Path:
-    """Write ``content`` to ``path`` through a temporary file in the same folder + rename."""
+    """Write ``content`` to ``path`` through a temporary file in the same folder + rename.
+
+    Temporaries a dead writer left behind (``.name.<pid>.<id>.tmp``) are removed first.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path)
     # a unique name beside the target (same file system, so the rename is atomic); "x" mode
     # honours the umask, unlike mkstemp's private 0600
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
@@ -149,6 +174,12 @@ def load(path: str | Path) -> Checkpoint:
             f"{path}: its tensors do not match the SHA-256 in its metadata "
             "(the file was altered or damaged); retrain or copy it again"
         )
+    copy = path.with_suffix(".json")
+    if path.suffix == ".safetensors" and not copy.exists():  # the readable copy went missing
+        try:
+            write_atomic(copy, json.dumps(metadata, indent=2).encode())
+        except OSError:
+            pass  # a read-only folder: the header still holds the metadata
     return Checkpoint(tensors, metadata)
 
 
@@ -219,6 +250,26 @@ def model_tensors(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     return dict(tensors)
 
 
+def _check_shapes(checkpoint: Checkpoint, path: Path, name: str, config: dict) -> None:
+    """Compare the shapes the config implies (built on torch's "meta" device: no memory)
+    with the stored tensors, before anything is allocated."""
+    try:
+        with torch.device("meta"):
+            skeleton = build_model(name, config)
+    except (RuntimeError, ValueError, TypeError, NotImplementedError) as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise CheckpointError(
+            f"{path} has a config a {name!r} model refuses: {first_line}"
+        ) from None
+    wanted = {k: tuple(v.shape) for k, v in skeleton.state_dict().items()}
+    stored = {k: tuple(v.shape) for k, v in model_tensors(checkpoint.tensors).items()}
+    for key in sorted(wanted.keys() | stored.keys()):
+        if wanted.get(key) != stored.get(key):
+            raise CheckpointError(f"{path} does not fit a {name!r} model: its config implies "
+                                  f"{key} of shape {wanted.get(key)}, the file holds "
+                                  f"{stored.get(key)}")  # fmt: skip
+
+
 def build_from(checkpoint: Checkpoint, path: Path, expected: str | None = None,
                task: str | None = None) -> nn.Module:  # fmt: skip
     """The model ``checkpoint`` describes, with its weights loaded (CPU, eval mode)."""
@@ -230,8 +281,10 @@ def build_from(checkpoint: Checkpoint, path: Path, expected: str | None = None,
     held = task_of(checkpoint.metadata)
     if task is not None and held != task:
         raise CheckpointError(f"{path} holds a model for the task {held!r}, not {task!r}")
+    config = checkpoint.metadata.get("config") or {}
+    _check_shapes(checkpoint, path, name, config)
     try:
-        model = build_model(name, checkpoint.metadata.get("config") or {})
+        model = build_model(name, config)
         model.load_state_dict(model_tensors(checkpoint.tensors))
     except (RuntimeError, ValueError, TypeError) as error:
         first_line = str(error).strip().splitlines()[0]

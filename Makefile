@@ -40,7 +40,7 @@ lint: $(STAMP)
 # else `neuralens data download mnist`) with the CLI, then copy weights + metadata into the package.
 weights: $(STAMP)
 	for model in mlp cnn; do \
-	  $(VENV)/bin/neuralens train $$model --data mnist --out build/weights || exit 1; \
+	  $(VENV)/bin/neuralens train $$model --data mnist --out build/weights --overwrite || exit 1; \
 	  cp build/weights/$$model.safetensors build/weights/$$model.json src/neuralens/weights/; \
 	done
 	$(PY) -c "from neuralens.studies.latent import ship_latent_models as ship; ship('build/weights')"

@@ -47,6 +47,8 @@ weights: $(STAMP)
 	for name in autoencoder vae vae-2d autoencoder-fashion autoencoder-skips; do \
 	  cp build/weights/$$name.safetensors build/weights/$$name.json src/neuralens/weights/; \
 	done
+	$(VENV)/bin/neuralens train attributes --device cpu --out build/weights --overwrite
+	cp build/weights/attributes.safetensors build/weights/attributes.json src/neuralens/weights/
 
 clean:
 	rm -rf $(VENV) test-output build *.egg-info

@@ -141,3 +141,13 @@ def test_find_object_names_the_one_object_or_says_what_the_scene_holds():
     assert find_object(two, "the disk at the top") == 1
     with pytest.raises(ValueError, match="name one object"):
         find_object(two, "the left")
+
+
+def test_scenes_have_the_shapes_layout_a_segmenter_trains_on():
+    from neuralens.tasks.vision import scene_targets
+
+    data = make_captioned_scenes(8, seed=0)
+    targets = scene_targets(data)
+    assert np.array_equal(targets["mask"], data.semantic)
+    assert np.array_equal(targets["box_labels"], data.attributes.shapes)
+    assert (targets["instance"] > 0).sum() == data.instances.sum()

@@ -129,6 +129,12 @@ class CaptionedScenes:
     def __len__(self) -> int:
         return len(self.images)
 
+    @property
+    def labels(self) -> np.ndarray:
+        """Each object slot's shape id, int64 (N, K), -1 = empty: the ``Shapes`` layout, so a
+        segmenter or detector trained on shapes takes these scenes as they are."""
+        return self.attributes.shapes
+
 
 def _allowed_colours() -> np.ndarray:
     """(backgrounds, colours) bool: which colours may be drawn on which background."""

@@ -32,6 +32,7 @@ def listening_port() -> tuple[socket.socket, int]:
         ({"max_upload_mb": 0}, "max upload must be above 0"),
         ({"concurrency": 0}, "concurrency must be between 1"),
         ({"auth": (("teacher", ""),)}, "needs a user name and a password"),
+        ({"malloc_arenas": -1}, "malloc arenas must be between 0 and 64"),
     ],
 )
 def test_bad_serve_options_are_one_line_errors(fields, message):
@@ -69,6 +70,10 @@ def test_only_a_network_address_warns():
 
 def test_upload_limit_in_bytes():
     assert ServeConfig(max_upload_mb=1.5).max_file_size == 1536 * 1024
+
+
+def test_memory_pools_are_left_alone_when_asked():
+    assert serving.limit_malloc_arenas(0) is False
 
 
 def test_light_events_run_at_once_and_heavy_ones_share_a_bounded_line():

@@ -46,6 +46,7 @@ class ServeBenchConfig:
     upload_rows: int = 1_000_000  # rows of the big CSV (about 18 MB)
     oversize_mb: float = 300.0  # one upload this large, which the server must refuse
     max_upload_mb: float = 50.0  # the server's upload limit (``neuralens serve --max-upload-mb``)
+    malloc_arenas: int = 2  # the server's glibc memory pools (0: glibc's default, for comparison)
     timeout_s: float = 120.0  # one call longer than this counts as an error
 
     def validated(self) -> ServeBenchConfig:
@@ -72,14 +73,17 @@ def free_port() -> int:
 class Explorer:
     """``neuralens serve`` in a child process on a free loopback port, with its own cache."""
 
-    def __init__(self, max_upload_mb: float = 50.0, startup_s: float = 120.0) -> None:
+    def __init__(
+        self, max_upload_mb: float = 50.0, malloc_arenas: int = 2, startup_s: float = 120.0
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.cache = Path(tempfile.mkdtemp(prefix="neuralens-bench-cache-"))
         self.log = tempfile.TemporaryFile()  # the server's output (a pipe left unread blocks it)
         env = {**os.environ, "GRADIO_TEMP_DIR": str(self.cache)}
         code = ("from neuralens.explorer.app import serve; "
-                f"serve(port={self.port}, max_upload_mb={max_upload_mb})")  # fmt: skip
+                f"serve(port={self.port}, max_upload_mb={max_upload_mb}, "
+                f"malloc_arenas={malloc_arenas})")  # fmt: skip
         self.process = subprocess.Popen(
             [sys.executable, "-c", code], env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
@@ -329,7 +333,7 @@ def load_average() -> list[float]:
 def run(clients: int = 20, interactions: int = 200, **options) -> dict:
     """The whole class against one explorer; a JSON-ready dict (times reported, never asserted)."""
     config = ServeBenchConfig(clients=clients, interactions=interactions, **options).validated()
-    explorer = Explorer(config.max_upload_mb)
+    explorer = Explorer(config.max_upload_mb, config.malloc_arenas)
     try:
         start_mb = explorer.memory_mb()
         slider_phase(explorer.url, ServeBenchConfig(clients=1, interactions=3))  # warm-up

@@ -8,6 +8,7 @@ login) before Gradio starts, so the CLI can print it and exit 2.
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import ipaddress
 import socket
@@ -16,6 +17,7 @@ from pathlib import Path
 
 MAX_UPLOAD_MB_LIMIT = 2048  # a larger upload would not fit the explorer's memory budget
 MAX_CONCURRENCY = 32  # heavy jobs at once; more only thrash a small server's cores
+M_ARENA_MAX = -8  # glibc's mallopt parameter number for the most memory pools (malloc.h)
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class ServeConfig:
     queue_size: int = 64  # heavy jobs waiting at most; one more is told the server is busy
     cache_check_s: int = 300  # how often Gradio's cache (each figure shown is a file) is cleaned
     cache_max_age_s: int = 900  # of files older than this; old runs are pruned as often
+    malloc_arenas: int = 2  # glibc memory pools shared by the server's threads (0: glibc's 8/core)
 
     def validated(self) -> ServeConfig:
         """This config after every check; a ValueError of one line names the first bad field."""
@@ -44,6 +47,8 @@ class ServeConfig:
             raise ValueError(
                 f"concurrency must be between 1 and {MAX_CONCURRENCY}, got {self.concurrency}"
             )
+        if not 0 <= self.malloc_arenas <= 64:
+            raise ValueError(f"malloc arenas must be between 0 and 64, got {self.malloc_arenas}")
         if self.queue_size < 1:
             raise ValueError(f"queue size must be at least 1, got {self.queue_size}")
         for user, password in self.auth:
@@ -119,6 +124,22 @@ def network_warning(config: ServeConfig) -> str | None:
         f"warning: the explorer on {config.host}:{config.port} is reachable from the network: "
         f"anyone who can reach this machine can use it and upload files; {login}"
     )
+
+
+def limit_malloc_arenas(arenas: int) -> bool:
+    """Let the server's threads share ``arenas`` glibc memory pools; True if glibc took it.
+
+    Each thread that renders a figure otherwise gets a pool of its own (up to 8 per
+    core), and freed figures stay in those pools: the server's memory then keeps
+    the peak of 20 learners drawing at once. Linux with glibc only; elsewhere a no-op.
+    """
+    if arenas <= 0:
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    return bool(libc.mallopt(M_ARENA_MAX, arenas))
 
 
 def check_bindable(host: str, port: int) -> None:

@@ -17,7 +17,11 @@ from PIL import Image  # noqa: E402
 from neuralens.data.folder import MAX_PIXELS  # noqa: E402
 from neuralens.explorer import home, trained  # noqa: E402
 from neuralens.explorer.chapter import Chapter  # noqa: E402
-from neuralens.explorer.serving import ServeConfig, network_warning  # noqa: E402
+from neuralens.explorer.serving import (  # noqa: E402
+    ServeConfig,
+    limit_malloc_arenas,
+    network_warning,
+)
 
 # Lecture order. A chapter appears once its capability has landed: add its module here.
 CHAPTER_MODULES = (
@@ -113,6 +117,7 @@ def serve(config: ServeConfig | None = None, **fields) -> None:
     first: a bad port, a port in use or a foreign address is a one-line ValueError.
     """
     config = (config or ServeConfig(**fields)).validated()
+    limit_malloc_arenas(config.malloc_arenas)  # before the threads that render start
     trained.prune_runs()  # the folder is private to this user, or a one-line error here
     # Pillow refuses images over twice this many pixels before decoding them (sketchpad
     # uploads are decoded by Gradio): none over the image-folder limit reaches memory

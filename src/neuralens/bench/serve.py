@@ -330,9 +330,23 @@ def load_average() -> list[float]:
     return [float(v) for v in Path("/proc/loadavg").read_text().split()[:3]]
 
 
-def run(clients: int = 20, interactions: int = 200, **options) -> dict:
-    """The whole class against one explorer; a JSON-ready dict (times reported, never asserted)."""
-    config = ServeBenchConfig(clients=clients, interactions=interactions, **options).validated()
+def run(
+    clients: int = ServeBenchConfig.clients,
+    interactions: int = ServeBenchConfig.interactions,
+    sketches: int = ServeBenchConfig.sketches,
+    upload_rows: int = ServeBenchConfig.upload_rows,
+    oversize_mb: float = ServeBenchConfig.oversize_mb,
+    max_upload_mb: float = ServeBenchConfig.max_upload_mb,
+    malloc_arenas: int = ServeBenchConfig.malloc_arenas,
+) -> dict:
+    """The whole class against one explorer; a JSON-ready dict (times reported, never asserted).
+
+    The keywords are ``ServeBenchConfig``'s fields.
+    """
+    config = ServeBenchConfig(clients=clients, interactions=interactions, sketches=sketches,
+                              upload_rows=upload_rows, oversize_mb=oversize_mb,
+                              max_upload_mb=max_upload_mb, malloc_arenas=malloc_arenas)  # fmt: skip
+    config = config.validated()
     explorer = Explorer(config.max_upload_mb, config.malloc_arenas)
     try:
         start_mb = explorer.memory_mb()

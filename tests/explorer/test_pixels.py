@@ -17,3 +17,5 @@ def test_drawing_a_one_is_read_as_one(explorer):
     wait_for_new_prediction(explorer, "#pixels-source", before)
     assert summary.inner_text().startswith("prediction: 1 (")
     assert "x 1.00" in explorer.locator("#pixels-sum").inner_text()  # the drawing's own pixels
+    explorer.locator('#pixels-sketch button[aria-label="Clear canvas"]').click()
+    summary.get_by_text("Draw a digit").wait_for()  # a blank canvas gets no prediction

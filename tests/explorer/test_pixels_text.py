@@ -8,7 +8,7 @@ import numpy as np
 
 from neuralens.checkpoints import load_shipped
 from neuralens.data import load_mnist
-from neuralens.explorer.pixels import nonlinearity_demo, weighted_sum_text
+from neuralens.explorer.pixels import EPOCH_RANGE, nonlinearity_demo, verdict, weighted_sum_text
 from neuralens.models.inspect import hidden_unit, stage_outputs
 
 
@@ -24,8 +24,16 @@ def test_written_sum_matches_the_hidden_unit():
     assert "(row " not in empty and f"= {bias:.3f};" in empty
 
 
-def test_nonlinearity_demo_streams_a_figure_per_epoch_then_the_gap():
-    updates = list(nonlinearity_demo(1))
+def test_nonlinearity_demo_at_its_fewest_epochs_shows_relu_ahead():
+    """The page's claim holds at every setting it offers, the shortest included."""
+    updates = list(nonlinearity_demo(EPOCH_RANGE[0]))
     figures = [figure for figure, _ in updates if figure is not None]
     assert len(figures) >= 2 and figures[-1].ndim == 3  # RGB images for the page
-    assert "the non-linearity adds" in updates[-1][1]
+    gap = float(re.search(r"adds \*\*([-+\d.]+)%", updates[-1][1]).group(1))
+    assert gap > 0
+
+
+def test_verdict_never_calls_a_loss_a_gain():
+    assert "adds **+3.0%**" in verdict(0.03, 6)
+    behind = verdict(-0.005, 1)
+    assert "adds" not in behind and "within run-to-run noise" in behind

@@ -7,8 +7,14 @@ import numpy as np
 
 from neuralens import plots
 from neuralens.explorer import trained
-from neuralens.explorer.components import figure_image, show
-from neuralens.explorer.drawing import digit_inputs, drawing_pixels, mnist_test_digit
+from neuralens.explorer.components import figure_image, on_page_load, show
+from neuralens.explorer.drawing import (
+    BLANK_TEXT,
+    digit_inputs,
+    drawing_pixels,
+    has_ink,
+    mnist_test_digit,
+)
 
 INTRO = """## The CNN, layer by layer
 The same digit through a small convolutional network: each block slides a bank of 3 x 3
@@ -65,7 +71,10 @@ def filters_view(choice: str, info: dict | None):
 
 
 def from_drawing(sketch, choice, info):
-    return cnn_views(drawing_pixels(sketch), choice, info)
+    digit = drawing_pixels(sketch)
+    if not has_ink(digit):  # a blank canvas: nothing to predict
+        return BLANK_TEXT, gr.update(), gr.update(), None
+    return cnn_views(digit, choice, info)
 
 
 def from_test_set(index: float, choice, info):
@@ -93,8 +102,8 @@ def build_cnn_section() -> None:
 
     views = [summary, maps, flat, probabilities]
     first = (0, trained.SHIPPED_CHOICE, None)
-    gr.on(None, lambda: from_test_set(*first), None, views)  # on page load
-    gr.on(None, lambda: filters_view(*first[1:]), None, filters)
+    on_page_load(lambda: from_test_set(*first), None, views)
+    on_page_load(lambda: filters_view(*first[1:]), None, filters)
     sketch.change(from_drawing, [sketch, choice, info], views, trigger_mode="always_last")
     use_test.click(from_test_set, [index, choice, info], views)
     choice.change(from_test_set, [index, choice, info], views)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import gradio as gr
 import pandas as pd
 
 from neuralens import data, plots
 from neuralens.explorer.chapter import Chapter
-from neuralens.explorer.components import chapter_header, figure_image, show
+from neuralens.explorer.components import chapter_header, figure_image, on_page_load, show
 
 LEAD = (
     "The lecture starts from numbers in a table (wine), then treats images as numbers too: "
     "every pixel is a feature. Shapes come with the answers of the four vision tasks."
 )
+
+
+# name, description, location, size_bytes, available, verified, problem
+COLUMN_WIDTHS = ["13%", "31%", "29%", "8%", "7%", "6%", "6%"]
 
 
 def wine_preview(color: str) -> tuple[pd.DataFrame, object]:
@@ -32,11 +38,28 @@ def shapes_preview(seed: float) -> object:
 
 
 def photos_preview() -> list[tuple[object, str]]:
-    return [(data.sample_image(name), f"{name}: {about}") for name, about in data.PHOTOS.items()]
+    """Each photo with its name as the caption (the gallery cuts long captions short)."""
+    return [(data.sample_image(name), name) for name in data.PHOTOS]
+
+
+def photo_notes() -> str:
+    """What each photo is, in full, under the gallery."""
+    return "  \n".join(f"**{name}**: {about}" for name, about in data.PHOTOS.items())
+
+
+def short_location(location: str) -> str:
+    """A bundled file's place as ``neuralens/data/files/NAME``, not this server's full path."""
+    bundled = Path(data.__file__).parent
+    if location.startswith(str(bundled)):
+        return "neuralens/data" + location.removeprefix(str(bundled))
+    return location
 
 
 def dataset_table() -> pd.DataFrame:
-    return pd.DataFrame([info.to_dict() for info in data.list_datasets()])
+    table = pd.DataFrame([info.to_dict() for info in data.list_datasets()])
+    if "location" in table:
+        table["location"] = table["location"].map(short_location)
+    return table
 
 
 def first_view() -> tuple:
@@ -67,9 +90,12 @@ def build() -> None:
     with gr.Tab("Photos"):
         photos = gr.Gallery(label="photos from scikit-image", columns=5, height=260,
                             elem_id="photos")  # fmt: skip
+        gr.Markdown(photo_notes(), elem_id="photo-notes")
     with gr.Tab("All datasets"):
-        listing = gr.Dataframe(label="neuralens data", interactive=False, elem_id="dataset-table")
-    gr.on(None, first_view, None, [table, scatter, digits, fashion, shapes, photos, listing])
+        listing = gr.Dataframe(label="neuralens data", interactive=False, wrap=True,
+                               column_widths=COLUMN_WIDTHS,
+                               elem_id="dataset-table")  # fmt: skip
+    on_page_load(first_view, None, [table, scatter, digits, fashion, shapes, photos, listing])
     color.change(wine_preview, color, [table, scatter])
     seed.change(shapes_preview, seed, shapes)
 

@@ -7,9 +7,19 @@ import numpy as np
 
 from neuralens import data
 from neuralens.data.preprocess import MNIST_SIZE
+from neuralens.explorer.components import on_page_load
 
 CANVAS = 280  # sketchpad pixels per side: ten per MNIST pixel
 BRUSH = 22  # stroke width in canvas pixels: about 2 MNIST pixels, like MNIST's pen strokes
+BLANK_TEXT = "**Draw a digit** on the canvas (the pen is ready), or take a test digit."
+# Gradio's sketchpad opens with no tool chosen: pick its brush once the page has drawn it
+PICK_BRUSH_JS = """() => {
+  let tries = 0;
+  const timer = setInterval(() => {
+    const brush = document.querySelector('#%s button[aria-label="Brush"]');
+    if (brush || ++tries > 100) { clearInterval(timer); brush?.click(); }
+  }, 100);
+}"""
 
 
 def drawing_pixels(sketch: dict | np.ndarray | None) -> np.ndarray:
@@ -18,6 +28,15 @@ def drawing_pixels(sketch: dict | np.ndarray | None) -> np.ndarray:
     if image is None:
         return np.zeros((MNIST_SIZE, MNIST_SIZE), dtype=np.uint8)
     return data.to_mnist(np.asarray(image))
+
+
+def has_ink(digit: np.ndarray) -> bool:
+    """Whether a drawn digit has any ink: a blank canvas gets no prediction.
+
+    >>> has_ink(np.zeros((28, 28), dtype=np.uint8))
+    False
+    """
+    return bool(np.asarray(digit).max() > 0)
 
 
 def mnist_test_digit(index: float) -> np.ndarray:
@@ -34,6 +53,7 @@ def digit_inputs(prefix: str) -> tuple[gr.Sketchpad, gr.Slider, gr.Button]:
         brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"),
         layers=False, transforms=(),
     )  # fmt: skip
+    on_page_load(None, None, None, js=PICK_BRUSH_JS % f"{prefix}-sketch")
     _, labels = data.load_mnist("test")  # the bundled test split
     last = len(labels) - 1
     index = gr.Slider(0, last, value=0, step=1, label="... or take MNIST test digit #")

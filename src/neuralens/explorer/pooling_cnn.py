@@ -13,7 +13,7 @@ from neuralens.engine import avg_pool2d, examples, max_pool2d
 from neuralens.engine.filters import to_gray
 from neuralens.explorer.chapter import Chapter
 from neuralens.explorer.cnn_inside import build_cnn_section
-from neuralens.explorer.components import chapter_header, figure_image, show
+from neuralens.explorer.components import chapter_header, figure_image, on_page_load, show
 
 LEAD = (
     "A convolutional network alternates filter banks, activations and **pooling**: pooling "
@@ -52,9 +52,9 @@ def pooling_section() -> None:
         times = gr.Slider(1, 4, value=3, step=1, label="pool how many times", elem_id="pool-times")
     pyramid = figure_image("the cat pooled again and again", elem_id="pool-pyramid")
     sizes = gr.Markdown(elem_id="pool-sizes")
-    gr.on(None, pooling_example_view, None, example)  # on page load, not at build time
+    on_page_load(pooling_example_view, None, example)
     gr.on([kind.change, times.release], pyramid_view, [kind, times], [pyramid, sizes])
-    gr.on(None, pyramid_view, [kind, times], [pyramid, sizes])
+    on_page_load(pyramid_view, [kind, times], [pyramid, sizes])
 
 
 def build() -> None:
@@ -63,6 +63,8 @@ def build() -> None:
     build_cnn_section()  # the CNN half: explorer/cnn_inside.py
 
 
-SUMMARY = ("Pool the lecture's 4x4 example and a photo that halves at every step; then follow "
-           "a digit through the CNN, feature map by feature map, to its probabilities.")
+SUMMARY = (
+    "Pool the lecture's 4x4 example and a photo that halves at every step; then follow "
+    "a digit through the CNN, feature map by feature map, to its probabilities."
+)
 CHAPTER = Chapter(7, "Pooling and the CNN", "cnn", SUMMARY, build)

@@ -25,9 +25,9 @@ class ServeConfig:
     """Everything ``neuralens serve`` can be told; defaults suit a laptop serving one class."""
 
     host: str = "127.0.0.1"  # loopback: only this machine; 0.0.0.0 opens it to the network
-    port: int = 7860
+    port: int = 7860  # learners open http://HOST:PORT
     auth: tuple[tuple[str, str], ...] = ()  # (user, password) pairs; empty: no login
-    max_upload_mb: float = 50.0  # larger uploads are refused by Gradio before they are stored
+    max_upload_mb: float = 50.0  # largest upload in MB; larger ones are refused, never stored
     concurrency: int = 2  # heavy jobs (training, big uploads) run at once; the rest wait in line
     queue_size: int = 64  # heavy jobs waiting at most; one more is told the server is busy
     cache_check_s: int = 300  # how often Gradio's cache (each figure shown is a file) is cleaned

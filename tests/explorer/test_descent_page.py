@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuralens import linear
-from neuralens.explorer import descent_page
+from neuralens.explorer import descent_page, many_features
 
 
 def test_blank_learning_rate_is_named():
@@ -25,3 +25,11 @@ def test_diverged_descent_keeps_the_surface_and_clips_its_path():
     assert low == np.min(surface.z) and high == np.max(surface.z)  # the view is the surface's
     assert 1 <= len(path.x) < len(result.losses)  # the start is drawn, the blow-up is not
     assert np.all((np.asarray(path.z) >= low) & (np.asarray(path.z) <= high))
+
+
+def test_many_features_fits_the_ticked_measurements_and_refuses_none():
+    equation, table, cost = many_features.fit_features(["density", "alcohol"])
+    assert "·density" in equation and "·alcohol" in equation and "·pH" not in equation
+    np.testing.assert_allclose(table["gradient descent"], table["least squares"], rtol=1e-4)
+    assert "100^3 = **1e+06 cells**" in cost
+    assert "Tick at least one" in many_features.fit_features([])[2]

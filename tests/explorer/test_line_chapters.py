@@ -110,3 +110,19 @@ def test_descent_reaches_the_minimum_and_diverges_above_the_limit(explorer):
     )
     # the rotatable 3-D surface (plotly.js bundled with gradio, WebGL) has drawn meanwhile
     explorer.locator("#descent-surface .js-plotly-plot").wait_for()
+
+
+def test_ticking_a_feature_changes_the_fitted_equation(explorer):
+    explorer.goto(explorer.explorer_url + "/descent")
+    equation = explorer.locator("#many-equation")
+    equation.get_by_text("·density").wait_for(timeout=30_000)
+    assert "·alcohol" not in equation.inner_text()
+    explorer.locator("#many-features").get_by_label("alcohol").check()
+    equation.get_by_text("·alcohol").wait_for()
+    weights = explorer.locator("#many-weights")
+    weights.get_by_text("alcohol").wait_for()
+    numbers = [float(v) for v in re.findall(r"-?\d+\.\d+", weights.inner_text())]
+    assert len(numbers) == 10  # citric acid, density, pH, alcohol, w0: descent, least squares
+    for descent, exact in zip(numbers[0::2], numbers[1::2], strict=True):
+        assert descent == pytest.approx(exact, rel=1e-4, abs=1e-5)  # descent lands on lstsq
+    assert "100^5" in explorer.locator("#many-cost").inner_text()

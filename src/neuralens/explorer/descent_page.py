@@ -12,6 +12,7 @@ import gradio as gr
 import numpy as np
 
 from neuralens import data, linear, plots
+from neuralens.explorer import many_features
 from neuralens.explorer.chapter import Chapter
 from neuralens.explorer.components import chapter_header, figure_image, on_page_load, read_number
 from neuralens.plots.surface import landscape_surface_3d
@@ -176,7 +177,11 @@ def build() -> None:
     mode.change(start_view, mode, view)
     start.click(descend, [mode, lr, steps, w1, w0], run)
     contour.select(clicked, box, [w1, w0]).then(descend, [mode, lr, steps, w1, w0], run)
+    many_features.build_section()
 
 
-SUMMARY = "Rotate the loss surface, click a start, watch gradient descent; raw vs standardised."
+SUMMARY = (
+    "Rotate the loss surface, click a start, watch gradient descent; raw vs standardised; "
+    "many features: descent vs least squares vs a brute-force grid."
+)
 CHAPTER = Chapter(3, "Landscape and gradient descent", "descent", SUMMARY, build)

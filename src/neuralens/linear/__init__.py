@@ -4,6 +4,7 @@ Importing this package loads neither torch nor matplotlib (``linear.autograd``, 
 torch cross-check, is imported on its own).
 """
 
+from neuralens.linear.brute_force import GridCost, brute_force_cost, grid_losses
 from neuralens.linear.closed_form import LineFit, fit_line, least_squares
 from neuralens.linear.descent import (
     DescentConfig,
@@ -44,16 +45,19 @@ __all__ = [
     "LOSSES",
     "DescentConfig",
     "DescentResult",
+    "GridCost",
     "Landscape",
     "LineFit",
     "LineStudy",
     "ManyFeatures",
     "Standardizer",
     "ValleySurface",
+    "brute_force_cost",
     "default_ranges",
     "errors",
     "fit_line",
     "gradient_descent",
+    "grid_losses",
     "learning_rate_sweep",
     "least_squares",
     "line_loss",

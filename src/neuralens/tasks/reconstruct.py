@@ -125,7 +125,8 @@ def recorded_metrics(report: dict) -> dict:
     return {"test_mse": report["mse"], "test_examples": report["num_examples"]}
 
 
-# 5 epochs of batch 128 at lr 3e-3 (one-cycle): the shipped weights' recipe (`make weights`)
+# `neuralens train autoencoder|vae`: 5 epochs of batch 128 at lr 3e-3 (one-cycle); the shipped
+# files were trained for fewer epochs (studies.latent.SHIPPED) on a heavily shared machine
 RECIPE_TRAIN = TrainConfig(num_epochs=5, batch_size=128, lr=3e-3)
 
 TASK = Task(

@@ -8,7 +8,11 @@ from typing import Annotated
 import typer
 
 from neuralens import __version__
-from neuralens.cli.flags import JsonFlag
+from neuralens.cli.flags import JsonFlag, config_flags
+from neuralens.explorer.serving import ServeConfig
+
+# serve's flags are ServeConfig's fields but these (tuning, and --auth parsed from text)
+SERVE_NOT_FLAGS = ("auth", "queue_size", "cache_check_s", "cache_max_age_s", "malloc_arenas")
 
 app = typer.Typer(
     help="neuralens: deep learning theory for images, runnable.",
@@ -34,16 +38,20 @@ def _root(
 
 
 @app.command()
+@config_flags(ServeConfig, skip=SERVE_NOT_FLAGS)
 def serve(
-    host: Annotated[
-        str, typer.Option(help="Address to bind; 0.0.0.0 exposes it to the network.")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port of the explorer.")] = 7860,
+    auth: Annotated[
+        str | None,
+        typer.Option(
+            help="Require a login: USER:PASS, or a file of USER:PASS lines.", show_default=False
+        ),
+    ] = None,
+    overrides: dict | None = None,
 ) -> None:
-    """Start the explorer (a local web app) on the bundled data."""
+    """Start the explorer (a local web app); for a class: --host 0.0.0.0 --auth USER:PASS."""
     from neuralens.explorer.app import serve as serve_app
 
-    serve_app(host=host, port=port)
+    serve_app(ServeConfig(**(overrides or {})).with_auth(auth))
 
 
 @app.command()
@@ -59,6 +67,12 @@ def bench(
     fid_samples: Annotated[
         int | None, typer.Option(help="Samples for the Fréchet distance (diffusion only).")
     ] = None,
+    clients: Annotated[
+        int | None, typer.Option(help="Learners at once (serve only; default 20).")
+    ] = None,
+    interactions: Annotated[
+        int | None, typer.Option(help="Slider moves per learner (serve only; default 200).")
+    ] = None,
 ) -> None:
     """Run a speed benchmark (ours vs a baseline, side by side) and print the result."""
     from neuralens.bench import BENCHMARKS, run_benchmark
@@ -68,7 +82,8 @@ def bench(
             typer.echo(f"{bench_name}: {summary}")
         return
     options = {"busy": True} if busy else {}
-    counts = {"samples_per_digit": samples, "fid_samples": fid_samples}
+    counts = {"samples_per_digit": samples, "fid_samples": fid_samples, "clients": clients,
+              "interactions": interactions}  # fmt: skip
     options.update({key: value for key, value in counts.items() if value is not None})
     result = run_benchmark(name, **options)
     typer.echo(json.dumps(result, indent=None if as_json else 2))

@@ -24,11 +24,11 @@ M_ARENA_MAX = -8  # glibc's mallopt parameter number for the most memory pools (
 class ServeConfig:
     """Everything ``neuralens serve`` can be told; defaults suit a laptop serving one class."""
 
-    host: str = "127.0.0.1"  # loopback: only this machine; 0.0.0.0 opens it to the network
-    port: int = 7860  # learners open http://HOST:PORT
+    host: str = "127.0.0.1"  # 127.0.0.1 (default): this machine only; 0.0.0.0: every network
+    port: int = 7860  # learners open http://HOST:PORT (default 7860)
     auth: tuple[tuple[str, str], ...] = ()  # (user, password) pairs; empty: no login
-    max_upload_mb: float = 50.0  # largest upload in MB; larger ones are refused, never stored
-    concurrency: int = 2  # heavy jobs (training, big uploads) run at once; the rest wait in line
+    max_upload_mb: float = 50.0  # largest upload in MB (default 50); larger: refused, not stored
+    concurrency: int = 2  # heavy jobs (training, uploads) at once (default 2); others wait in line
     queue_size: int = 64  # heavy jobs waiting at most; one more is told the server is busy
     cache_check_s: int = 300  # how often Gradio's cache (each figure shown is a file) is cleaned
     cache_max_age_s: int = 900  # of files older than this; old runs are pruned as often

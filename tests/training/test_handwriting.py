@@ -11,6 +11,7 @@ from neuralens.training.handwriting import (
     handwriting,
     pen_thickness,
     random_affine,
+    with_handwriting,
 )
 
 STILL = HandwritingConfig(max_rotation=0.0, scale=(1.0, 1.0), max_shear=0.0, elastic_alpha=0.0,
@@ -61,3 +62,22 @@ def test_whole_recipe_is_reproducible_and_in_range():
     again = handwriting(x, HandwritingConfig(), torch.Generator().manual_seed(3))
     torch.testing.assert_close(first, again)
     assert first.min() >= -1e-6 and first.max() <= 1 + 1e-6
+
+
+def test_with_handwriting_changes_training_batches_only():
+    seen = []
+
+    def loss_fn(model, batch):
+        seen.append(batch["images"])
+        return batch["images"].sum(), {}
+
+    class Model:
+        training = True
+
+    loss = with_handwriting(loss_fn, HandwritingConfig(max_rotation=30.0))
+    x = digits(4)[:, 0]  # (N, H, W): an MLP's batch
+    loss(Model(), {"images": x})
+    Model.training = False
+    loss(Model(), {"images": x})
+    assert seen[0].shape == x.shape and not torch.equal(seen[0], x)
+    assert torch.equal(seen[1], x)  # evaluation sees the images as they are

@@ -17,14 +17,15 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "neuralens.bench.diffusion:run",
         "guided digits the CNN recognises, variety, Fréchet distance, sampling speed",
     ),
-    "diffusion": (
-        "neuralens.bench.diffusion:run",
-        "guided digits the CNN recognises, variety, Fréchet distance, sampling speed",
-    ),
     "landscape": ("neuralens.bench.landscape:run", "256x256 wine loss landscape vs a Python loop"),
     "latent": (
         "neuralens.bench.latent:run",
         "test MSE of PCA vs AE vs VAE for k = 2, 4, 8, 32; decode time; samples the CNN is sure of",
+    ),
+    "robust": (
+        "neuralens.bench.robust:run",
+        "digits MNIST never saw (fonts, pen strokes): shipped models; trained without vs with "
+        "handwriting augmentation",
     ),
     "serve": (
         "neuralens.bench.serve:run",

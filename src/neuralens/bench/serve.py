@@ -88,6 +88,10 @@ class Explorer:
             [sys.executable, "-c", code], env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
         self.wait(startup_s)
+        import httpx
+
+        with httpx.Client(base_url=self.url, timeout=60) as client:
+            self.api = find_endpoints(client)
 
     def wait(self, timeout: float) -> None:
         import httpx
@@ -163,6 +167,30 @@ def upload(client, name: str, content: bytes | Iterator[bytes], size: int | None
     return client.post("/gradio_api/upload", content=body(), headers=headers)
 
 
+# what the benchmark drives: (function name, its inputs as the API names them)
+ENDPOINTS = {
+    "reset": ("reset_to_wine", ()),  # the line page's start: red wine, slider windows
+    "draw": ("draw", ("w1", "w0", "loss")),  # the line page's sliders
+    "sketch": ("from_drawing", ("sketch", "choice", "info", "unit")),  # chapter 5's MLP
+    "upload": ("read_upload", ("path",)),  # the line page's CSV
+}
+
+
+def find_endpoints(client) -> dict[str, str]:
+    """Each role's API name (``draw_1`` when another page also has a ``draw``), by its inputs."""
+    named = client.get("/gradio_api/info").json()["named_endpoints"]
+    found = {}
+    for role, (function, inputs) in ENDPOINTS.items():
+        for name, endpoint in named.items():
+            params = tuple(p.get("parameter_name") for p in endpoint["parameters"])
+            if name.lstrip("/").rstrip("_0123456789") == function and params == inputs:
+                found[role] = name.lstrip("/")
+                break
+        else:
+            raise RuntimeError(f"the explorer has no {function}{inputs} endpoint any more")
+    return found
+
+
 def file_data(path: str) -> dict:
     return {"path": path, "meta": {"_type": "gradio.FileData"}}
 
@@ -195,10 +223,11 @@ def in_parallel(clients: int, work: Callable[[int, list, list], None]) -> dict:
 class Learner:
     """One browser session on the line page: its sliders' windows, and a hand that drags them."""
 
-    def __init__(self, client, seed: int) -> None:
-        self.client, self.session = client, uuid.uuid4().hex
+    def __init__(self, client, seed: int, api: dict[str, str]) -> None:
+        self.client, self.session, self.api = client, uuid.uuid4().hex, api
         self.rng = random.Random(seed)
-        _, w1, w0, _ = call(client, "reset_to_wine", [], self.session)
+        answer = call(client, api["reset"], [], self.session)
+        w1, w0 = [out for out in answer if isinstance(out, dict) and "minimum" in out][:2]
         self.windows = [(s["minimum"], s["maximum"]) for s in (w1, w0)]
         self.position = [w1["value"], w0["value"]]
 
@@ -209,7 +238,7 @@ class Learner:
         step = self.rng.uniform(-0.01, 0.01) * (high - low)
         self.position[which] = min(high, max(low, self.position[which] + step))
         start = time.perf_counter()
-        call(self.client, "draw", [*self.position, "squared"], self.session)
+        call(self.client, self.api["draw"], [*self.position, "squared"], self.session)
         return time.perf_counter() - start
 
 
@@ -248,53 +277,54 @@ def big_csv(rows: int) -> bytes:
     return buffer.getvalue().encode()
 
 
-def slider_phase(url: str, config: ServeBenchConfig) -> dict:
+def slider_phase(explorer: Explorer, config: ServeBenchConfig) -> dict:
     import httpx
 
     def work(k: int, latencies: list, errors: list) -> None:
-        with httpx.Client(base_url=url, timeout=config.timeout_s) as client:
-            learner = Learner(client, seed=k)
+        with httpx.Client(base_url=explorer.url, timeout=config.timeout_s) as client:
+            learner = Learner(client, seed=k, api=explorer.api)
             for _ in range(config.interactions):
                 timed(learner.move, latencies, errors)
 
     return in_parallel(config.clients, work)
 
 
-def sketch_phase(url: str, config: ServeBenchConfig) -> dict:
+def sketch_phase(explorer: Explorer, config: ServeBenchConfig) -> dict:
     import httpx
 
-    with httpx.Client(base_url=url, timeout=config.timeout_s) as client:
+    with httpx.Client(base_url=explorer.url, timeout=config.timeout_s) as client:
         paths = [upload(client, f"sketch{k}.png", sketch_png(k)).json()[0] for k in range(4)]
 
     def work(k: int, latencies: list, errors: list) -> None:
-        with httpx.Client(base_url=url, timeout=config.timeout_s) as client:
+        with httpx.Client(base_url=explorer.url, timeout=config.timeout_s) as client:
             session = uuid.uuid4().hex
             for i in range(config.sketches):
                 sketch = {"background": None, "layers": [],
                           "composite": file_data(paths[(k + i) % len(paths)])}  # fmt: skip
                 data = [sketch, SHIPPED_CHOICE, None, 0]
-                timed(partial(call, client, "from_drawing", data, session), latencies, errors)
+                predict = partial(call, client, explorer.api["sketch"], data, session)
+                timed(predict, latencies, errors)
 
     return in_parallel(config.clients, work)
 
 
-def upload_phase(url: str, config: ServeBenchConfig) -> dict:
+def upload_phase(explorer: Explorer, config: ServeBenchConfig) -> dict:
     """Another learner's slider alone, then while one learner uploads and reads a big CSV."""
     import httpx
 
     content = big_csv(config.upload_rows)
-    with httpx.Client(base_url=url, timeout=config.timeout_s) as client:
-        learner = Learner(client, seed=99)
+    with httpx.Client(base_url=explorer.url, timeout=config.timeout_s) as client:
+        learner = Learner(client, seed=99, api=explorer.api)
         alone = [learner.move() for _ in range(20)]
         outcome: dict = {}
 
         def big_upload() -> None:
-            with httpx.Client(base_url=url, timeout=config.timeout_s) as uploader:
+            with httpx.Client(base_url=explorer.url, timeout=config.timeout_s) as uploader:
                 start = time.perf_counter()
                 sent = upload(uploader, "big.csv", content)
                 if sent.status_code == 200:
                     data = [file_data(sent.json()[0])]
-                    answer = call(uploader, "read_upload", data, uuid.uuid4().hex)[-1]
+                    answer = call(uploader, explorer.api["upload"], data, uuid.uuid4().hex)[-1]
                 else:
                     answer = f"upload refused: HTTP {sent.status_code} {sent.text[:200]}"
                 outcome.update(seconds=round(time.perf_counter() - start, 3), answer=answer)
@@ -314,12 +344,12 @@ def upload_phase(url: str, config: ServeBenchConfig) -> dict:
     }  # fmt: skip
 
 
-def oversize_phase(url: str, config: ServeBenchConfig) -> dict:
+def oversize_phase(explorer: Explorer, config: ServeBenchConfig) -> dict:
     """One upload of ``oversize_mb`` MB of zeros: the server must refuse it, naming its limit."""
     import httpx
 
     chunk, count = bytes(2**20), int(config.oversize_mb)
-    with httpx.Client(base_url=url, timeout=config.timeout_s) as client:
+    with httpx.Client(base_url=explorer.url, timeout=config.timeout_s) as client:
         start = time.perf_counter()
         answer = upload(client, "huge.bin", (chunk for _ in range(count)))
     return {"megabytes": count, "status": answer.status_code, "answer": answer.text[:200],
@@ -350,16 +380,16 @@ def run(
     explorer = Explorer(config.max_upload_mb, config.malloc_arenas)
     try:
         start_mb = explorer.memory_mb()
-        slider_phase(explorer.url, ServeBenchConfig(clients=1, interactions=3))  # warm-up
-        sketch_phase(explorer.url, ServeBenchConfig(clients=1, sketches=1))  # loads torch
+        slider_phase(explorer, ServeBenchConfig(clients=1, interactions=3))  # warm-up
+        sketch_phase(explorer, ServeBenchConfig(clients=1, sketches=1))  # loads torch
         before_mb, cache_before = explorer.memory_mb(), explorer.cache_mb()
         load_before = load_average()
         result = {
             "config": asdict(config),
-            "line_slider": slider_phase(explorer.url, config),
-            "sketch_mlp": sketch_phase(explorer.url, config) if config.sketches else None,
-            "upload_csv": upload_phase(explorer.url, config) if config.upload_rows else None,
-            "oversize_upload": oversize_phase(explorer.url, config) if config.oversize_mb else None,
+            "line_slider": slider_phase(explorer, config),
+            "sketch_mlp": sketch_phase(explorer, config) if config.sketches else None,
+            "upload_csv": upload_phase(explorer, config) if config.upload_rows else None,
+            "oversize_upload": oversize_phase(explorer, config) if config.oversize_mb else None,
         }
         after_mb, cache_after = explorer.memory_mb(), explorer.cache_mb()
     finally:

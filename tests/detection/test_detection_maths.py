@@ -86,3 +86,12 @@ def test_pixels_without_a_centre_of_their_class_stay_unassigned():
     none = group_instances(semantic, torch.zeros(2, 1, 2), torch.zeros(0, 2), torch.zeros(0))
     assert (none == -1).all()
     assert connected_components(np.zeros((3, 3), dtype=np.uint8)) == []
+
+
+def test_class_agnostic_grouping_takes_the_nearest_centre_of_any_class():
+    # the mask head called the right pixel class 2, but it points at the class-0 centre
+    semantic = torch.tensor([[1, 2]])
+    offset = torch.tensor([[[0.0, -1.0]], [[0.0, 0.0]]])
+    centers, labels = torch.tensor([[0.5, 0.5]]), torch.tensor([0])
+    assert group_instances(semantic, offset, centers, labels).tolist() == [[0, -1]]
+    assert group_instances(semantic, offset, centers, labels, same_class=False).tolist() == [[0, 0]]

@@ -16,9 +16,12 @@ from skimage.measure import label as connected_label
 
 def group_instances(
     semantic: torch.Tensor, center_offset: torch.Tensor, centers: torch.Tensor,
-    center_labels: torch.Tensor,
+    center_labels: torch.Tensor, same_class: bool = True,
 ) -> torch.Tensor:  # fmt: skip
     """Assign each foreground pixel to a centre of its own class: an instance id map.
+
+    ``same_class=False`` is Panoptic-DeepLab's class-agnostic grouping: the nearest
+    centre of any class (the instance's class then comes from its centre).
 
     Parameters
     ----------
@@ -45,10 +48,12 @@ def group_instances(
         return ids
     pointed = torch.stack([xs, ys], dim=1).float() + center_offset[:, ys, xs].T  # (P, 2)
     distance = torch.cdist(pointed, centers.float())  # (P, M)
-    same_class = (semantic[ys, xs] - 1)[:, None] == center_labels[None, :]
-    distance = distance.masked_fill(~same_class, float("inf"))
+    allowed = (semantic[ys, xs] - 1)[:, None] == center_labels[None, :]
+    if not same_class:
+        allowed = torch.ones_like(allowed)
+    distance = distance.masked_fill(~allowed, float("inf"))
     nearest = distance.argmin(dim=1)
-    has_centre = same_class.any(dim=1)
+    has_centre = allowed.any(dim=1)
     ids[ys[has_centre], xs[has_centre]] = nearest[has_centre]
     return ids
 

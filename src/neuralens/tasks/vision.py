@@ -144,6 +144,7 @@ class SceneReading:
     instance_scores: torch.Tensor
     image: torch.Tensor
     instance_index: torch.Tensor | None = None  # (M,) the detection each mask belongs to
+    mask_head: torch.Tensor | None = None  # (H, W) the mask head's own argmax, before fusion
 
 
 def predict(model: nn.Module, images: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -158,24 +159,35 @@ def read_outputs(
 ) -> list[SceneReading]:
     """Decode a batch of head outputs: boxes (CenterNet + NMS), mask (argmax), instances.
 
-    Each foreground pixel joins the detected centre of its class nearest to where its
-    centre offset points (``group_instances``); an instance's score is its box's score.
+    Each foreground pixel of the mask head joins the confident detected centre (score
+    >= ``BOX_SCORE``) nearest to where its centre offset points (class-agnostic
+    ``group_instances``) and takes that centre's class: the semantic mask is the fusion
+    of the mask head (what is object) and the box head (which class); an instance's
+    score is its box's score. Pixels no centre claims keep the mask head's class.
     """
     stride = outputs["mask"].shape[-1] // outputs["heatmap"].shape[-1]
     found = decode_heatmaps(outputs["heatmap"], outputs["size"], outputs["offset"], stride,
                             score_threshold, iou_threshold)  # fmt: skip
-    semantic = outputs["mask"].argmax(dim=1)  # (N, H, W)
+    mask_head = outputs["mask"].argmax(dim=1)  # (N, H, W)
     readings = []
     for i, detections in enumerate(found):
         centers = (detections.boxes[:, :2] + detections.boxes[:, 2:]) / 2
         offset = outputs["center_offset"][i] * OFFSET_SCALE
-        ids = group_instances(semantic[i], offset, centers, detections.labels)
+        confident = detections.scores >= max(score_threshold, BOX_SCORE)
+        # class-agnostic grouping of the foreground around confident centres ...
+        ids = group_instances(mask_head[i], offset, centers[confident],
+                              detections.labels[confident], same_class=False)  # fmt: skip
+        chosen = torch.nonzero(confident).flatten()  # group index -> detection index
+        ids = torch.where(ids >= 0, chosen[ids.clamp(min=0)], -1) if len(chosen) else ids
+        # ... and each grouped pixel takes its centre's class (panoptic fusion)
+        semantic = (torch.where(ids >= 0, detections.labels[ids.clamp(min=0)] + 1, mask_head[i])
+                    if len(chosen) else mask_head[i])  # fmt: skip
         masks = ids[None] == torch.arange(len(detections))[:, None, None]  # (M, H, W)
         kept = masks.flatten(1).any(dim=1)
         readings.append(SceneReading(
-            torch.sigmoid(outputs["presence"][i]), detections, semantic[i], masks[kept],
+            torch.sigmoid(outputs["presence"][i]), detections, semantic, masks[kept],
             detections.labels[kept], detections.scores[kept], outputs["image"][i].clamp(0, 1),
-            torch.nonzero(kept).flatten(),
+            torch.nonzero(kept).flatten(), mask_head[i],
         ))  # fmt: skip
     return readings
 
@@ -200,7 +212,7 @@ def evaluate_scenes(
     num_classes = model.config.num_classes
     boxes = CocoRecords(num_classes)
     grouped, baseline = CocoRecords(num_classes), CocoRecords(num_classes)
-    predicted_masks, answers, peaks, psnr_in, psnr_out = [], [], [], [], []
+    predicted_masks, head_masks, answers, peaks, psnr_in, psnr_out = [], [], [], [], [], []
     generator = torch.Generator().manual_seed(0)
     for start in range(0, len(scenes), batch_size):
         part = slice(start, start + batch_size)
@@ -220,7 +232,7 @@ def evaluate_scenes(
             grouped.add_predictions(image_id, _mask_boxes(masks), reading.instance_scores,
                                     reading.instance_labels, masks.numpy())  # fmt: skip
             image_id = baseline.add_image(*truth)
-            blobs = connected_components(reading.semantic.numpy())
+            blobs = connected_components(reading.mask_head.numpy())
             blob_masks = np.array([mask for _, mask in blobs], dtype=bool).reshape(
                 -1, *reading.semantic.shape
             )
@@ -228,13 +240,15 @@ def evaluate_scenes(
             baseline.add_predictions(image_id, _mask_boxes(torch.from_numpy(blob_masks)), scores,
                                      [c for c, _ in blobs], blob_masks)  # fmt: skip
             predicted_masks.append(reading.semantic.numpy())
+            head_masks.append(reading.mask_head.numpy())
             answers.append(reading.presence.numpy())
         noisy = (images + noise_sigma * torch.randn(images.shape, generator=generator)).clamp(0, 1)
         denoised = predict(model, noisy)["image"].clamp(0, 1)
         psnr_in.append(_psnr(noisy, images))
         psnr_out.append(_psnr(denoised, images))
     answers = {"": np.array(answers), "_from_boxes": np.concatenate(peaks) > BOX_SCORE}
-    return _summary(scenes, answers, np.array(predicted_masks), question_class,
+    predicted = {"": np.array(predicted_masks), "_mask_head": np.array(head_masks)}
+    return _summary(scenes, answers, predicted, question_class,
                     boxes, grouped, baseline, psnr_in, psnr_out)  # fmt: skip
 
 
@@ -260,9 +274,9 @@ def _summary(scenes, answers, predicted, question_class, boxes, grouped, baselin
     present = np.zeros_like(yes[""])
     for i, k in zip(*np.nonzero(scenes.labels >= 0), strict=True):
         present[i, scenes.labels[i, k]] = True
-    ious = iou_per_class(
-        scenes.semantic.astype(np.int64), predicted.astype(np.int64), num_classes + 1
-    )
+    truth = scenes.semantic.astype(np.int64)
+    ious = {kind: iou_per_class(truth, mask.astype(np.int64), num_classes + 1)
+            for kind, mask in predicted.items()}  # fmt: skip
     box_ap, mask_ap, cc_ap = (coco_average_precision(r, kind) for r, kind in
                               ((boxes, "bbox"), (grouped, "segm"), (baseline, "segm")))  # fmt: skip
     metrics = {}
@@ -272,8 +286,9 @@ def _summary(scenes, answers, predicted, question_class, boxes, grouped, baselin
         metrics[f"presence_exact_match{kind}"] = float((said == present).all(axis=1).mean())
     metrics |= {
         "box_map_50": box_ap["map_50"], "box_map": box_ap["map"],
-        "mean_iou": float(np.nanmean(ious)),
-        **{f"iou_class_{c}": float(value) for c, value in enumerate(ious)},
+        **{f"mean_iou{kind}": float(np.nanmean(values)) for kind, values in ious.items()},
+        **{f"iou_class_{c}{kind}": float(value) for kind, values in ious.items()
+           for c, value in enumerate(values)},
         "instance_map_50": mask_ap["map_50"], "instance_map": mask_ap["map"],
         "baseline_instance_map_50": cc_ap["map_50"], "baseline_instance_map": cc_ap["map"],
         "psnr_noisy": float(torch.cat(psnr_in).mean()),

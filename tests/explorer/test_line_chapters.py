@@ -73,8 +73,9 @@ def test_descent_reaches_the_minimum_and_diverges_above_the_limit(explorer):
     explorer.goto(explorer.explorer_url + "/descent")
     explorer.locator("#descent-frame img").wait_for()
     explorer.get_by_label("standardised density").check()
-    explorer.wait_for_function(
-        "document.querySelector('#descent-limit').innerText.includes('standardised')"
+    explorer.wait_for_function(  # a new landscape, contour and 3-D surface: slow on a busy machine
+        "document.querySelector('#descent-limit').innerText.includes('standardised')",
+        timeout=60_000,
     )
     status = explorer.locator("#descent-status")
     explorer.locator("#descent-start").click()

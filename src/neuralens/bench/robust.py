@@ -43,10 +43,10 @@ def run(epochs: int = 1, per_class: int = 100, models: str = "cnn,mlp", device: 
     for name in names:
         recipe = TASK.recipe_for(name)
         config = replace(recipe.train, num_epochs=epochs, device=device, progress=False)
-        batches = make_data("mnist", device, None, recipe)
+        batches, classes = make_data("mnist", device, None, recipe)
         for label, task in (("without augmentation", TASK), ("with handwriting", augmented_task)):
             start = time.perf_counter()
-            model, _ = train_model(task, recipe, batches, config)
+            model, _ = train_model(task, recipe, batches, config, classes)
             model.eval().cpu()
             result["trained"].setdefault(name, {"epochs": epochs})[label] = {
                 **scores(model, sets),

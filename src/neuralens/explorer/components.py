@@ -23,9 +23,14 @@ LABEL_BAND = 30  # white rows above each figure: the image's floating label sits
 
 
 def show(fig: Figure) -> np.ndarray:
-    """A figure as the RGB array a ``figure_image`` displays, with a white band on top so the
-    image's label does not cover the figure's title or colour key."""
-    return np.pad(to_rgb(fig), ((LABEL_BAND, 0), (0, 0), (0, 0)), constant_values=255)
+    """A figure as the RGB array a ``figure_image`` displays."""
+    return under_label(to_rgb(fig))
+
+
+def under_label(picture: np.ndarray) -> np.ndarray:
+    """An RGB picture (H, W, 3) -> (H + LABEL_BAND, W, 3): a white band on top, so the image's
+    floating label does not cover the figure's title or colour key."""
+    return np.pad(picture, ((LABEL_BAND, 0), (0, 0), (0, 0)), constant_values=255)
 
 
 def chapter_header(number: int, title: str, lead: str) -> gr.Markdown:

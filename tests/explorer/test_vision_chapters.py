@@ -48,6 +48,11 @@ def test_switching_to_digit_scenes_and_picking_an_object(explorer):
         arg=first, timeout=60_000,
     )  # fmt: skip
     assert explorer.locator("#vt-boxes").inner_text().count("\n") >= 1
+    explorer.locator("#vt-pick input").click()
+    explorer.locator("ul[role=listbox] li").first.click()
+    about = explorer.locator("#vt-about")
+    about.get_by_text("box corners").wait_for(timeout=30_000)
+    assert re.search(r"its mask covers [1-9]\d* pixels", about.inner_text())
 
 
 def test_model_outputs_print_the_four_outputs_as_numbers(explorer):

@@ -206,12 +206,14 @@ def evaluate_scenes(
     ``question_class``'s presence answers "is there a triangle?" (accuracy at p > 0.5; the
     ``_from_boxes`` twin answers yes when a box of that class scores > ``BOX_SCORE``);
     boxes and instance masks are scored by COCO AP (pycocotools), beside the
-    connected-components baseline on the same predicted semantic masks; the semantic
+    connected-components baseline on the same predicted semantic masks (the fused one,
+    and ``_mask_head``: the mask head's own); the semantic
     mask by IoU per class; the image head by PSNR on scenes with noise ``noise_sigma``.
     """
     num_classes = model.config.num_classes
     boxes = CocoRecords(num_classes)
-    grouped, baseline = CocoRecords(num_classes), CocoRecords(num_classes)
+    grouped = CocoRecords(num_classes)
+    baselines = {"": CocoRecords(num_classes), "_mask_head": CocoRecords(num_classes)}
     predicted_masks, head_masks, answers, peaks, psnr_in, psnr_out = [], [], [], [], [], []
     generator = torch.Generator().manual_seed(0)
     for start in range(0, len(scenes), batch_size):
@@ -231,14 +233,10 @@ def evaluate_scenes(
             masks = reading.instances
             grouped.add_predictions(image_id, _mask_boxes(masks), reading.instance_scores,
                                     reading.instance_labels, masks.numpy())  # fmt: skip
-            image_id = baseline.add_image(*truth)
-            blobs = connected_components(reading.mask_head.numpy())
-            blob_masks = np.array([mask for _, mask in blobs], dtype=bool).reshape(
-                -1, *reading.semantic.shape
-            )
-            scores = [float(probabilities[j, c + 1][torch.from_numpy(m)].mean()) for c, m in blobs]
-            baseline.add_predictions(image_id, _mask_boxes(torch.from_numpy(blob_masks)), scores,
-                                     [c for c, _ in blobs], blob_masks)  # fmt: skip
+            foreground = 1 - probabilities[j, 0]  # (H, W): the mask head's "object" probability
+            for kind, semantic in (("", reading.semantic), ("_mask_head", reading.mask_head)):
+                image_id = baselines[kind].add_image(*truth)
+                _add_blobs(baselines[kind], image_id, semantic, foreground)
             predicted_masks.append(reading.semantic.numpy())
             head_masks.append(reading.mask_head.numpy())
             answers.append(reading.presence.numpy())
@@ -249,7 +247,18 @@ def evaluate_scenes(
     answers = {"": np.array(answers), "_from_boxes": np.concatenate(peaks) > BOX_SCORE}
     predicted = {"": np.array(predicted_masks), "_mask_head": np.array(head_masks)}
     return _summary(scenes, answers, predicted, question_class,
-                    boxes, grouped, baseline, psnr_in, psnr_out)  # fmt: skip
+                    boxes, grouped, baselines, psnr_in, psnr_out)  # fmt: skip
+
+
+def _add_blobs(records: CocoRecords, image_id: int, semantic: torch.Tensor,
+               foreground: torch.Tensor) -> None:  # fmt: skip
+    """The connected-components baseline: each blob of one class is an instance, scored by
+    its mean foreground probability."""
+    blobs = connected_components(semantic.numpy())
+    masks = np.array([mask for _, mask in blobs], dtype=bool).reshape(-1, *semantic.shape)
+    scores = [float(foreground[torch.from_numpy(mask)].mean()) for mask in masks]
+    records.add_predictions(image_id, _mask_boxes(torch.from_numpy(masks)), scores,
+                            [c for c, _ in blobs], masks)  # fmt: skip
 
 
 def _mask_boxes(masks: torch.Tensor) -> torch.Tensor:
@@ -267,7 +276,7 @@ def _psnr(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return 10 * torch.log10(1 / (x - y).square().mean(dim=(1, 2, 3)).clamp(min=1e-10))
 
 
-def _summary(scenes, answers, predicted, question_class, boxes, grouped, baseline,
+def _summary(scenes, answers, predicted, question_class, boxes, grouped, baselines,
              psnr_in, psnr_out) -> dict[str, float]:  # fmt: skip
     yes = {kind: values > 0.5 for kind, values in answers.items()}  # booleans stay booleans
     num_classes = yes[""].shape[1]
@@ -277,8 +286,8 @@ def _summary(scenes, answers, predicted, question_class, boxes, grouped, baselin
     truth = scenes.semantic.astype(np.int64)
     ious = {kind: iou_per_class(truth, mask.astype(np.int64), num_classes + 1)
             for kind, mask in predicted.items()}  # fmt: skip
-    box_ap, mask_ap, cc_ap = (coco_average_precision(r, kind) for r, kind in
-                              ((boxes, "bbox"), (grouped, "segm"), (baseline, "segm")))  # fmt: skip
+    box_ap, mask_ap = coco_average_precision(boxes, "bbox"), coco_average_precision(grouped, "segm")
+    cc_ap = {kind: coco_average_precision(records, "segm") for kind, records in baselines.items()}
     metrics = {}
     for kind, said in yes.items():
         question = said[:, question_class] == present[:, question_class]
@@ -290,7 +299,8 @@ def _summary(scenes, answers, predicted, question_class, boxes, grouped, baselin
         **{f"iou_class_{c}{kind}": float(value) for kind, values in ious.items()
            for c, value in enumerate(values)},
         "instance_map_50": mask_ap["map_50"], "instance_map": mask_ap["map"],
-        "baseline_instance_map_50": cc_ap["map_50"], "baseline_instance_map": cc_ap["map"],
+        **{f"baseline_instance_map_50{kind}": ap["map_50"] for kind, ap in cc_ap.items()},
+        **{f"baseline_instance_map{kind}": ap["map"] for kind, ap in cc_ap.items()},
         "psnr_noisy": float(torch.cat(psnr_in).mean()),
         "psnr_denoised": float(torch.cat(psnr_out).mean()),
     }  # fmt: skip

@@ -149,3 +149,19 @@ def test_interrupted_run_resumes_to_the_same_weights(tmp_path):
     assert first.keys() == second.keys()
     assert all(torch.equal(first[name], second[name]) for name in first)
     assert json.loads(resumed.stdout)["steps"] == json.loads(reference.stdout)["steps"] == 96
+
+
+def test_train_autoencoder_dry_run_reports_its_reconstruction_error(tmp_path):
+    args = ["train", "vae", "--latent", "2", "--dry-run", "--json", "--out", str(tmp_path)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["latent_dim"] == 2 and summary["steps"] == 1 and 0 < summary["test_mse"] < 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_train_latent_flag_errors_are_one_line(monkeypatch, capsys):
+    code, _, err = run_main(monkeypatch, capsys, "train", "autoencoder", "--latent", "0")
+    assert code == 2 and "--latent must be at least 1" in err
+    code, _, err = run_main(monkeypatch, capsys, "train", "cnn", "--latent", "4", "--dry-run")
+    assert code == 2 and "--latent applies to autoencoder and vae only" in err

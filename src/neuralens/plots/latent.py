@@ -14,14 +14,14 @@ from neuralens.plots.style import CLASS_COLORS, image_axes, new_axes, new_figure
 def tile(images: np.ndarray, gap: int = 2, fill: float = 1.0) -> np.ndarray:
     """A (rows, columns, H, W) stack as one image with ``gap`` pixels of ``fill`` between.
 
-    >>> tile(np.zeros((2, 3, 4, 4))).shape
-    (10, 16)
+    >>> tile(np.zeros((2, 3, 4, 4))).shape, tile(np.zeros((2, 3, 4, 4)), gap=0).shape
+    ((10, 16), (8, 12))
     """
     rows, columns, height, width = images.shape
     padded = np.pad(images.astype(float), ((0, 0), (0, 0), (0, gap), (0, gap)),
                     constant_values=fill)  # fmt: skip
     mosaic = padded.transpose(0, 2, 1, 3).reshape(rows * (height + gap), columns * (width + gap))
-    return mosaic[:-gap, :-gap]
+    return mosaic[: mosaic.shape[0] - gap, : mosaic.shape[1] - gap]  # no gap after the last
 
 
 def plot_reconstructions(

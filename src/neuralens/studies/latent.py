@@ -260,8 +260,9 @@ def map_projection(latents: np.ndarray) -> MapProjection:
 
 
 def fit_pca(images, k: int, seed: int = 0) -> PCA:
-    """scikit-learn's PCA with ``k`` components fitted to the (N, 784) pixel rows of ``images``."""
-    pixels = as_images(images).reshape(-1, IMAGE_SIZE * IMAGE_SIZE).numpy()
+    """scikit-learn's PCA with ``k`` components fitted to the (N, 784) pixel rows of ``images``
+    (float64: the eigenvectors of the 784 x 784 covariance, exact to rounding)."""
+    pixels = as_images(images).reshape(-1, IMAGE_SIZE * IMAGE_SIZE).double().numpy()
     return PCA(n_components=k, svd_solver="covariance_eigh", random_state=seed).fit(pixels)
 
 
@@ -270,7 +271,7 @@ def pca_reconstruct(pca: PCA, images) -> np.ndarray:
 
     Returned unclipped (pixels may leave [0, 1] slightly): the error is PCA's own.
     """
-    pixels = as_images(images).reshape(-1, IMAGE_SIZE * IMAGE_SIZE).numpy()
+    pixels = as_images(images).reshape(-1, IMAGE_SIZE * IMAGE_SIZE).double().numpy()
     return pca.inverse_transform(pca.transform(pixels)).reshape(-1, IMAGE_SIZE, IMAGE_SIZE)
 
 

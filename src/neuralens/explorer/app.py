@@ -33,6 +33,7 @@ CHAPTER_MODULES = (
     "neuralens.explorer.pixels",
     "neuralens.explorer.convolutions",
     "neuralens.explorer.pooling_cnn",
+    "neuralens.explorer.latent_page",
     "neuralens.explorer.outputs_page",
     "neuralens.explorer.train_own",
     "neuralens.explorer.diffusion_page",

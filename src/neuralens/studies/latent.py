@@ -311,8 +311,8 @@ def shipped_stats(source: str | Path) -> LatentStats:
 # shipped name -> (model, dataset, latent numbers, epochs, extra config): `make weights` trains
 # them with ship_latent_models; the epochs are those the shipped files were trained with
 SHIPPED = {
-    "autoencoder": ("autoencoder", "mnist", 4, 1, {}),
-    "vae": ("vae", "mnist", 4, 1, {}),
+    "autoencoder": ("autoencoder", "mnist", 4, 4, {}),
+    "vae": ("vae", "mnist", 4, 4, {}),
     "vae-2d": ("vae", "mnist", 2, 1, {}),
     "autoencoder-fashion": ("autoencoder", "fashion-mnist", 4, 1, {}),
     "autoencoder-skips": ("autoencoder", "mnist", 4, 1, {"skips": True}),  # the U-Net contrast

@@ -93,6 +93,7 @@ def bad_files(tmp_path):
         (["train", "mlp", "--lr", "nan", "--out", "{dir}"], "lr must be a finite number"),
         (["train", "cnn", "--grad-clip", "-1", "--out", "{dir}"], "grad_clip must be greater"),
         (["train", "cnn", "--optimizer", "lbfgs", "--out", "{dir}"], "unknown optimizer 'lbfgs'"),
+        (["train", "cnn", "--threads", "-1", "--out", "{dir}"], "--threads must be 0 (automatic)"),
         (["train", "cnn", "--train-limit", "5", "--out", "{dir}/new"], "hold 4 of the 10 classes"),
         (["train", "engine-mlp", "--lr", "0", "--out", "{dir}"], "greater than 0, got 0.0"),
         (["train", "engine-mlp", "--grad-clip", "1", "--out", "{dir}"], "takes only --epochs"),

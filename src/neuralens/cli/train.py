@@ -78,7 +78,9 @@ def train(
     train_limit: Annotated[
         int | None, typer.Option(help="Use only the first N training images.")
     ] = None,
-    threads: Annotated[int, typer.Option(help="CPU threads for torch (0: torch's default).")] = 0,
+    threads: Annotated[
+        int, typer.Option(help="CPU threads for torch (0: one per core other programs leave free).")
+    ] = 0,
     dry_run: Annotated[bool, typer.Option(help="One step on one batch; writes nothing.")] = False,
     latent: Annotated[
         int | None, typer.Option(help="autoencoder, vae: latent numbers per image (4).")
@@ -98,10 +100,14 @@ def train(
     if name == "list":
         _list_choices()
         return
-    if threads:
-        import torch
+    if threads < 0:
+        raise ValueError(f"--threads must be 0 (automatic) or a positive count, got {threads}")
+    import torch
 
-        torch.set_num_threads(threads)
+    from neuralens.device import choose_threads
+
+    # spinning OpenMP threads beside a busy core slow small steps ~10x: use the free cores only
+    torch.set_num_threads(threads or choose_threads())
     if name in _engine_models():
         if dry_run:
             overrides["num_epochs"] = 1

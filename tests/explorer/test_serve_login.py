@@ -3,36 +3,21 @@ a wrong password refused, the right one lets the learner in (old code: no --auth
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import free_port, wait_for
+from conftest import running_explorer
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def guarded_url(output_dir):
-    port = free_port()
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
-    with open(output_dir / "explorer-login-server.log", "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "neuralens", "serve", "--port", str(port),
-             "--auth", "teacher:s3cret"],
-            stdout=log, stderr=subprocess.STDOUT, env=env,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(url, process)
-            yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    log = output_dir / "explorer-login-server.log"
+    with running_explorer(log, "--auth", "teacher:s3cret") as url:
+        yield url
 
 
 def test_the_api_answers_nothing_without_a_login(guarded_url):

@@ -14,7 +14,7 @@ import typer
 
 from neuralens.cli import data, line, train  # noqa: F401 - each registers its commands
 from neuralens.cli.app import app
-from neuralens.cli_diffusion import register as register_diffusion
+from neuralens.cli.diffusion import register as register_diffusion
 
 register_diffusion(app)  # neuralens generate, neuralens inpaint
 UsageError = typer.BadParameter.__base__  # click's UsageError (typer vendors click)

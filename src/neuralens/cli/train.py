@@ -120,17 +120,17 @@ def train(
     epochs, seed = overrides.get("num_epochs"), overrides.get("seed", 0)
     device = overrides.get("device", "auto")
     if name == "vision-tasks":  # one U-Net, every head; --data shapes, digit-scenes or FOLDER
-        from neuralens.cli_vision import train_vision
+        from neuralens.cli.vision import train_vision
 
         return train_vision(data or "shapes", epochs, seed, device, out, train_limit, dry_run,
                             as_json)  # fmt: skip
     if name == "diffusion":  # the denoise task: its own recipe, schedule and checkpoint
-        from neuralens.cli_diffusion import train_diffusion
+        from neuralens.cli.diffusion import train_diffusion
 
         return train_diffusion(data or "mnist-mini", epochs, seed, device, out, train_limit,
                                dry_run, as_json)  # fmt: skip
     if name in ("autoencoder", "vae"):  # the reconstruct task, --latent K numbers per image
-        from neuralens.cli_latent import train_latent
+        from neuralens.cli.latent import train_latent
 
         return train_latent(name, data, latent, overrides, out, train_limit, dry_run, as_json)
     if latent is not None:
@@ -199,7 +199,7 @@ def evaluate(
 ) -> None:
     """The task's scores of trained (or shipped) weights, e.g. accuracy, per class, confusion."""
     if name == "vision-tasks":  # every metric of the U-Net's heads, --data shapes|digit-scenes
-        from neuralens.cli_vision import evaluate_vision
+        from neuralens.cli.vision import evaluate_vision
 
         return evaluate_vision(data or "shapes", weights, as_json)
     from neuralens import checkpoints

@@ -112,8 +112,8 @@ def test_a_failed_write_leaves_the_old_checkpoint_whole(saved_mlp, monkeypatch):
 
 
 def test_shipped_names_are_checked():
-    with pytest.raises(CheckpointError, match="no shipped weights for 'vae'"):
-        checkpoints.load_shipped("vae")
+    with pytest.raises(CheckpointError, match="no shipped weights for 'resnet'"):
+        checkpoints.load_shipped("resnet")
 
 
 def test_a_checkpoint_from_before_tasks_loads_as_a_classifier(tmp_path):

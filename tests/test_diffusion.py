@@ -109,15 +109,18 @@ def test_ddim_lands_on_the_only_training_image_with_the_exact_model(num_steps):
     torch.testing.assert_close(images, center.expand(3, 1, 5, 5), atol=1e-4, rtol=0)
 
 
-def test_ddim_with_eta_one_and_every_step_is_the_ddpm_step():
+@pytest.mark.parametrize("clip", [False, True], ids=["raw", "clipped"])
+def test_ddim_with_eta_one_and_every_step_is_the_ddpm_step(clip):
+    # clipped too: DDPM's posterior mean uses the clamped x0_hat, so DDIM must pair the
+    # clamped x0_hat with the eps it implies (toy_eps sends x0_hat far outside [-1, 1])
     schedule = make_schedule(LINEAR)
     generator = torch.Generator().manual_seed(0)
     x_t = torch.randn(2, 1, 3, 3, generator=generator)
     for t in (49, 20, 1, 0):
         eps = toy_eps(x_t, torch.full((2,), t), torch.tensor([1, 2]))
         noise = torch.randn(x_t.shape, generator=generator)
-        ddpm = diffusion.ddpm_step(x_t, t, eps, schedule, noise)
-        ddim = diffusion.ddim_step(x_t, t, t - 1, eps, schedule, eta=1.0, noise=noise)
+        ddpm = diffusion.ddpm_step(x_t, t, eps, schedule, noise, clip=clip)
+        ddim = diffusion.ddim_step(x_t, t, t - 1, eps, schedule, eta=1.0, noise=noise, clip=clip)
         torch.testing.assert_close(ddim, ddpm, atol=1e-5, rtol=1e-5)
 
 
@@ -243,6 +246,27 @@ def test_ddim_trajectory_matches_diffusers(config, num_steps):
     for t, step in zip(reference.timesteps.tolist(), ours, strict=True):
         assert step.t == t
         x = reference.step(toy_eps(x, torch.full((2,), t), y), t, x).prev_sample
+        torch.testing.assert_close(step.x, x, atol=2e-5, rtol=2e-5)
+
+
+@pytest.mark.parametrize("config", [LINEAR, COSINE], ids=["linear", "cosine"])
+def test_clipped_ddim_trajectory_matches_diffusers_with_the_clipped_model_output(config):
+    schedulers = pytest.importorskip("diffusers.schedulers")
+    reference = schedulers.DDIMScheduler(
+        num_train_timesteps=config.num_steps, clip_sample=True, set_alpha_to_one=True,
+        timestep_spacing="trailing", **_diffusers_kwargs(config),
+    )  # fmt: skip
+    reference.set_timesteps(10)
+    schedule = make_schedule(config)
+    y = torch.tensor([2, diffusion.NO_CLASS])
+    ours = diffusion.sample_steps(
+        toy_eps, schedule, y, num_steps=10, guidance=1.0, image_shape=(1, 3, 3),
+        generator=torch.Generator().manual_seed(0), clip=True,
+    )  # fmt: skip
+    x = torch.randn(2, 1, 3, 3, generator=torch.Generator().manual_seed(0))
+    for t, step in zip(reference.timesteps.tolist(), ours, strict=True):
+        eps = toy_eps(x, torch.full((2,), t), y)
+        x = reference.step(eps, t, x, use_clipped_model_output=True).prev_sample
         torch.testing.assert_close(step.x, x, atol=2e-5, rtol=2e-5)
 
 

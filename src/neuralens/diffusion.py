@@ -296,12 +296,20 @@ def ddim_step(
     with sigma = eta sqrt((1 - alpha_bar_prev) / (1 - alpha_bar_t)) sqrt(1 - alpha_bar_t
     / alpha_bar_prev) (eq. 16). eta = 0 is deterministic (DDIM); eta = 1 with
     t_prev = t - 1 is exactly the DDPM step. t_prev = -1 lands on x0_hat (alpha_bar = 1).
+
+    ``clip`` clamps x0_hat to [-1, 1] *and* recomputes eps from the clamped x0_hat (eq. 4
+    solved for eps; diffusers' ``use_clipped_model_output``), so the step's two terms
+    describe the same x_t. Clamping x0_hat alone pairs a clipped image with noise that
+    implies the unclipped one: under guidance (s > 1) the surplus lands back in x_{t_prev}
+    every step and the digits smear into ink blots (a 4,212-step model fell from 99.7 %
+    to 35 % recognised at s = 3, 20 steps, that way).
     """
     step, previous = torch.tensor([t]), torch.tensor([t_prev])
     alpha_bar, alpha_bar_prev = schedule.alpha_bar_at(step), schedule.alpha_bar_at(previous)
     x0_hat = predict_x0(x_t, step.expand(len(x_t)), eps, schedule)
     if clip:
         x0_hat = x0_hat.clamp(-1, 1)
+        eps = (x_t - float(alpha_bar.sqrt()) * x0_hat) / float((1 - alpha_bar).sqrt())
     sigma = eta * ((1 - alpha_bar_prev) / (1 - alpha_bar) * (1 - alpha_bar / alpha_bar_prev)).sqrt()
     direction = float((1 - alpha_bar_prev - sigma**2).clamp(min=0).sqrt())
     x_prev = float(alpha_bar_prev.sqrt()) * x0_hat + direction * eps

@@ -74,6 +74,7 @@ TASK = Task(
     metrics=("eval_loss",),
     datasets=DIFFUSION_DATASETS,
     make_data=make_data,
+    components={"schedule": asdict(SCHEDULE), "label_dropout": LABEL_DROPOUT},
 )
 
 
@@ -107,8 +108,7 @@ def train_diffusion(
         checkpoints.save_model(
             out, model, task=TASK.name, classes=classes, input_spec=data.input_spec(),
             metrics={"eval_loss": summary["eval_loss"]}, data=dataset, seed=train.seed,
-            components={"schedule": asdict(SCHEDULE), "label_dropout": LABEL_DROPOUT},
-            train_config=recorded(train), history=history.to_dict(),
+            components=TASK.components, train_config=recorded(train), history=history.to_dict(),
         )  # fmt: skip
         summary["weights"] = str(out)
     return model, summary
@@ -116,13 +116,21 @@ def train_diffusion(
 
 def load_diffusion(path: str | Path | None = None) -> tuple[nn.Module, diffusion.Schedule]:
     """A saved noise predictor (the shipped one when ``path`` is None) and its schedule."""
-    path = Path(path) if path is not None else checkpoints.shipped_path("diffusion")
+    return load_noise_predictor(path, "diffusion", "eps_unet")
+
+
+def load_noise_predictor(
+    path: str | Path | None, shipped: str, expected: str
+) -> tuple[nn.Module, diffusion.Schedule]:
+    """A saved ``expected`` model (the shipped ``shipped`` when ``path`` is None) and the
+    noise schedule its checkpoint's components hold."""
+    path = Path(path) if path is not None else checkpoints.shipped_path(shipped)
     checkpoint = checkpoints.load(path)
-    model = checkpoints.build_from(checkpoint, path, expected="eps_unet")
+    model = checkpoints.build_from(checkpoint, path, expected=expected)
     components = checkpoint.metadata.get("components") or {}
     if "schedule" not in components:
         raise checkpoints.CheckpointError(f"{path} holds no noise schedule in its components")
     return model, diffusion.make_schedule(diffusion.ScheduleConfig(**components["schedule"]))
 
 
-__all__ = ["TASK", "denoise_loss", "load_diffusion", "train_diffusion"]
+__all__ = ["TASK", "denoise_loss", "load_diffusion", "load_noise_predictor", "train_diffusion"]

@@ -49,6 +49,7 @@ class Task:
     make_data: Callable[..., tuple[Batches, tuple[str, ...] | None]] | None = None
     report: Callable[[nn.Module, str], dict] | None = None
     scores: Callable[[dict], dict] | None = None  # report -> the metrics a checkpoint records
+    components: dict | None = None  # saved in the checkpoint (e.g. a diffusion model's schedule)
 
     def __post_init__(self) -> None:
         if not self.recipes:

@@ -13,6 +13,9 @@ paraphrases, so the model meets "circle" and "disk", "big" and "large" for the s
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from pathlib import Path
+
 import torch
 from torch import nn
 
@@ -20,6 +23,7 @@ from neuralens import diffusion
 from neuralens.data.captioned_scenes import make_captioned_scenes
 from neuralens.models.text import Tokenizer
 from neuralens.models.text_eps_unet import TextEpsUNetConfig
+from neuralens.tasks.denoise import load_noise_predictor
 from neuralens.tasks.task import Recipe, Task
 from neuralens.training.batches import Batch, Batches
 from neuralens.training.config import TrainConfig
@@ -97,4 +101,11 @@ TASK = Task(
     metrics=("eval_loss",),
     datasets=(DATASET,),
     make_data=make_data,
+    components={"schedule": asdict(SCHEDULE), "caption_dropout": CAPTION_DROPOUT},
 )
+
+
+def load_text_to_image(path: str | Path | None = None) -> tuple[nn.Module, diffusion.Schedule]:
+    """A saved text-conditioned noise predictor (the shipped ``text-to-image`` when ``path``
+    is None) and the noise schedule it was trained with."""
+    return load_noise_predictor(path, "text-to-image", "text_eps_unet")

@@ -9,6 +9,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pytest
 
 from neuralens import plots
 
@@ -49,3 +50,44 @@ def test_figures_drawn_in_parallel_threads_match_those_drawn_alone():
         together = list(pool.map(render, slopes * 3))
     for k, picture in enumerate(together):
         assert np.array_equal(picture, alone[k % len(slopes)])
+
+
+def cell_color(ax, text) -> np.ndarray:
+    """The colour of the heat-map cell under a number written in it (the topmost image)."""
+    image = ax.images[0]
+    col, row = (round(v) for v in text.get_position())
+    return image.to_rgba(image.get_array()[row, col])[:3]
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: plots.plot_kernel(np.array([[-1.0, -0.2], [0.2, 1.0]])),
+        lambda: plots.plot_number_grid(np.array([[-3.0, 0.0], [1.0, 3.0]]), cmap="Greys"),
+        lambda: plots.plot_number_grid(np.array([[-3.0, 0.0], [1.0, 3.0]]), cmap="viridis"),
+        lambda: plots.plot_pixel_values(np.array([[30, 100], [150, 255]], dtype=np.uint8)),
+        lambda: plots.plot_confusion(np.array([[900, 3], [1, 40]])),
+    ],
+    ids=["kernel", "grid-greys", "grid-viridis", "pixels", "confusion"],
+)
+def test_every_number_is_readable_on_its_cell(draw):
+    """Old code: black numbers on the kernel's dark red/blue cells (contrast ~2:1), the
+    grids' dark cells and the pixel values' mid-gray ones; each number now contrasts at
+    least 4.5:1 (WCAG AA) with its cell, so both dark and light cells occur here."""
+    ax = draw()
+    texts = ax.texts
+    assert texts, "the figure writes its numbers in the cells"
+    backgrounds = [cell_color(ax, text) for text in texts]
+    assert min(map(plots.style.relative_luminance, backgrounds)) < 0.1  # a dark cell
+    assert max(map(plots.style.relative_luminance, backgrounds)) > 0.4  # a light cell
+    for text, background in zip(texts, backgrounds, strict=True):
+        ratio = plots.style.contrast_ratio(text.get_color(), background)
+        assert ratio >= 4.5, f"{text.get_text()!r} {text.get_color()} on {background}: {ratio:.1f}"
+
+
+def test_text_color_on_picks_light_on_dark_and_dark_on_light():
+    assert plots.text_color_on("#08306b") == plots.style.LIGHT_TEXT  # Blues' darkest
+    assert plots.text_color_on("#fdd0a2") == plots.style.DARK_TEXT  # a pale orange
+    with pytest.raises(ValueError, match="must match"):
+        ax = plots.new_axes()
+        plots.write_in_cells(ax, ax.imshow(np.zeros((2, 2))), [["1"]])

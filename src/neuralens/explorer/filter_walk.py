@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import gradio as gr
 
+from neuralens import plots
 from neuralens.engine import examples
 
+CELL_COLORS = ("#ffffff", "#c6dbef", "#9ecae1", "#6baed6", "#2171b5")  # values 0 .. 4, Blues
 # ``value`` is the position (0-based); ``image``, ``kernel``, ``output`` and ``steps`` are
 # props. The grids are HTML tables; the kernel's window is outlined on the input.
 TEMPLATE = """
@@ -60,12 +62,13 @@ CSS = """
 .walk-grids table {border-collapse: collapse}
 .walk-grids td {width: 1.8em; height: 1.8em; text-align: center; border: 1px solid #bbb;
   font-size: 0.9em; padding: 0; color: #111}
-.walk-grids td.v0 {background: #ffffff} .walk-grids td.v1 {background: #c6dbef}
-.walk-grids td.v2 {background: #9ecae1} .walk-grids td.v3 {background: #6baed6}
-.walk-grids td.v4 {background: #4292c6; color: #fff} .walk-grids td.empty {background: #f4f4f4}
+.walk-grids td.empty {background: #f4f4f4}
 .walk-grids td.inside {outline: 3px solid #d62728; outline-offset: -3px}
 .walk-filter td {background: #fdd0a2 !important}
-"""
+""" + "\n".join(  # a cell holding v gets CELL_COLORS[v], its number readable on it
+    f".walk-grids td.v{v} {{background: {color}; color: {plots.text_color_on(color)}}}"
+    for v, color in enumerate(CELL_COLORS)
+)
 # event delegation on the component's element survives every re-render of the template
 SCRIPT = """
 let timer = null;

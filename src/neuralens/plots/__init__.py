@@ -56,9 +56,19 @@ from neuralens.plots.linear import (
     plot_line_fit,
 )
 from neuralens.plots.network import plot_grade_training, plot_network
-from neuralens.plots.style import COLORS, Axes, Figure, new_axes, new_figure
+from neuralens.plots.style import (
+    COLORS,
+    Axes,
+    Figure,
+    new_axes,
+    new_figure,
+    text_color_on,
+    write_in_cells,
+)
 
 __all__ = [
+    "text_color_on",
+    "write_in_cells",
     "pixel_frame",
     "pixel_to_data",
     "plot_latent_map",

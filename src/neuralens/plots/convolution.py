@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from neuralens.plots.style import COLORS, image_axes, new_axes, new_figure
+from neuralens.plots.style import COLORS, image_axes, new_axes, new_figure, write_in_cells
 
 
 def plot_number_grid(
@@ -31,12 +31,9 @@ def plot_number_grid(
         raise ValueError(f"plot_number_grid expects a 2-D array, got shape {values.shape}")
     shown = np.ones(values.shape, dtype=bool) if shown is None else shown
     ax = image_axes(new_axes(ax, figsize=(0.45 * values.shape[1] + 1, 0.45 * values.shape[0] + 1)))
-    ax.imshow(np.where(shown, values, np.nan), cmap=cmap, vmin=min(values.min(), 0),
-              vmax=max(np.abs(values).max(), 1) * 1.6)  # fmt: skip
-    for (row, col), value in np.ndenumerate(values):
-        if shown[row, col]:
-            ax.text(col, row, f"{value:g}", ha="center", va="center", fontsize=8,
-                    in_layout=False)  # fmt: skip
+    cells = ax.imshow(np.where(shown, values, np.nan), cmap=cmap, vmin=min(values.min(), 0),
+                      vmax=max(np.abs(values).max(), 1) * 1.6)  # fmt: skip
+    write_in_cells(ax, cells, [[f"{value:g}" for value in row] for row in values], fontsize=8)
     ax.set_xticks(np.arange(-0.5, values.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, values.shape[0]), minor=True)
     ax.grid(which="minor", color="#bbbbbb", linewidth=0.5)
@@ -71,10 +68,8 @@ def plot_kernel(kernel: np.ndarray, ax: Axes | None = None, title: str = "") -> 
     kernel = np.asarray(kernel, dtype=float)
     ax = image_axes(new_axes(ax, figsize=(3.0, 3.0)))
     limit = float(np.abs(kernel).max()) or 1.0
-    ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
-    for (row, col), value in np.ndenumerate(kernel):
-        ax.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=9,
-                in_layout=False)  # fmt: skip
+    cells = ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    write_in_cells(ax, cells, [[f"{value:.2f}" for value in row] for row in kernel], fontsize=9)
     ax.set_title(title)
     return ax
 

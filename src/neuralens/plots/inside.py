@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from neuralens.history import History
 from neuralens.plots.history import plot_history
-from neuralens.plots.style import COLORS, image_axes, new_axes, new_figure
+from neuralens.plots.style import COLORS, image_axes, new_axes, new_figure, write_in_cells
 
 
 def _names(count: int, class_names: Sequence[str] | None) -> list[str]:
@@ -36,12 +36,9 @@ def plot_pixel_values(image: np.ndarray, ax: Axes | None = None, fontsize: float
     if image.ndim != 2:
         raise ValueError(f"plot_pixel_values expects one (H, W) image, got {image.shape}")
     ax = image_axes(new_axes(ax, figsize=(7.0, 7.0)))
-    ax.imshow(image, cmap="gray", vmin=0, vmax=max(255, int(image.max())))
-    for (row, col), value in np.ndenumerate(image):
-        if value:
-            color = "black" if value > 128 else "white"
-            ax.text(col, row, f"{value:g}", ha="center", va="center", fontsize=fontsize,
-                    color=color, in_layout=False)  # fmt: skip
+    cells = ax.imshow(image, cmap="gray", vmin=0, vmax=max(255, int(image.max())))
+    texts = [[f"{value:g}" if value else "" for value in row] for row in image]
+    write_in_cells(ax, cells, texts, fontsize=fontsize)
     ax.set_title(f"{image.shape[0]} x {image.shape[1]} pixels = {image.size} numbers")
     return ax
 
@@ -201,13 +198,9 @@ def plot_confusion(
     names = _names(len(matrix), class_names)
     ax = new_axes(ax, figsize=(5.5, 5.0))
     ax.grid(False)
-    ax.imshow(np.log1p(matrix), cmap="Blues")  # log so that rare mistakes still show
-    high = np.log1p(matrix.max()) / 2
-    for (row, col), count in np.ndenumerate(matrix):
-        if count:
-            color = "white" if np.log1p(count) > high else "black"
-            ax.text(col, row, f"{count:g}", ha="center", va="center", fontsize=7, color=color,
-                    in_layout=False)  # fmt: skip
+    cells = ax.imshow(np.log1p(matrix), cmap="Blues")  # log so that rare mistakes still show
+    write_in_cells(ax, cells, [[f"{count:g}" if count else "" for count in row] for row in matrix],
+                   fontsize=7)  # fmt: skip
     ticks = range(len(names))
     ax.set_xticks(ticks, names, rotation=45 if max(map(len, names)) > 2 else 0)
     ax.set_yticks(ticks, names)

@@ -10,8 +10,14 @@ serves a class), since no render changes settings that others read.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+from matplotlib.text import Text
 
 # a colour per role, used by every chapter
 COLORS = {
@@ -29,6 +35,7 @@ CLASS_COLORS = ("#d1495b", "#00798c", "#edae49", "#66a182", "#8d96a3",
 FIGURE_DPI = 100  # pixels per inch on screen (the explorer's pictures)
 SAVE_DPI = 120  # pixels per inch of saved PNG files
 GRID_ALPHA = 0.25  # a faint grid: it guides the eye without competing with the data
+DARK_TEXT, LIGHT_TEXT = "#111111", "#ffffff"  # numbers written on light / on dark cells
 
 
 def style_axes(ax: Axes) -> Axes:
@@ -70,3 +77,65 @@ def image_axes(ax: Axes) -> Axes:
     ax.set_yticks([])
     ax.grid(False)
     return ax
+
+
+def relative_luminance(color) -> float:
+    """How bright a colour looks, 0 (black) .. 1 (white): WCAG 2's relative luminance.
+
+    Notes
+    -----
+    L = 0.2126 R + 0.7152 G + 0.0722 B on the linearised sRGB channels
+    (c / 12.92 below 0.04045, else ((c + 0.055) / 1.055) ** 2.4).
+
+    >>> relative_luminance("white"), relative_luminance("black")
+    (1.0, 0.0)
+    """
+    channels = np.asarray(to_rgba(color)[:3])
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return float(np.dot([0.2126, 0.7152, 0.0722], linear))
+
+
+def contrast_ratio(first, second) -> float:
+    """WCAG 2's contrast ratio of two colours, 1 (same) .. 21 (black on white).
+
+    >>> round(contrast_ratio("black", "white"), 1)
+    21.0
+    """
+    light, dark = sorted([relative_luminance(first), relative_luminance(second)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_color_on(background) -> str:
+    """The text colour readable on ``background``: light on dark cells, dark on light ones.
+
+    Picks whichever of ``DARK_TEXT`` and ``LIGHT_TEXT`` contrasts more with the cell; the
+    worse of the two choices is still about 4.5:1 (WCAG AA for small text).
+
+    >>> text_color_on("#08306b"), text_color_on("#f7fbff")
+    ('#ffffff', '#111111')
+    """
+    on_dark = contrast_ratio(LIGHT_TEXT, background)
+    return LIGHT_TEXT if on_dark > contrast_ratio(DARK_TEXT, background) else DARK_TEXT
+
+
+def write_in_cells(
+    ax: Axes, image: AxesImage, texts: Sequence[Sequence[str]] | np.ndarray, **text_kw
+) -> list[Text]:
+    """Write ``texts[row][col]`` in each cell of ``image``, coloured to be read on that cell.
+
+    Every heat map with numbers in its cells (kernels, convolution grids, pixel values,
+    confusion matrices) writes them here, so no number is dark on a dark cell. An empty
+    string, or a cell that ``image`` leaves blank (NaN), gets no text.
+    """
+    texts = np.asarray(texts, dtype=object)
+    cells = image.get_array()  # (H, W), masked where blank
+    if texts.shape != cells.shape:
+        raise ValueError(f"texts {texts.shape} must match the image's cells {cells.shape}")
+    colors = image.to_rgba(cells)  # (H, W, 4), the cells' colours
+    written = []
+    for (row, col), text in np.ndenumerate(texts):
+        if text and not np.ma.is_masked(cells[row, col]) and np.isfinite(cells[row, col]):
+            color = text_color_on(colors[row, col, :3])
+            written.append(ax.text(col, row, text, ha="center", va="center", color=color,
+                                   in_layout=False, **text_kw))  # fmt: skip
+    return written

@@ -11,14 +11,16 @@ are and the rest is painted anew under the new prompt (inpainting, RePaint-style
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from neuralens import diffusion
+from neuralens.models.attention import attention_maps
 from neuralens.models.attributes import prompt_matches, read_scenes
 
 
@@ -116,3 +118,98 @@ def prompt_match_rate(
     """
     matches = prompt_matches(read_scenes(judge, images), list(prompts))
     return float(matches.mean()), matches
+
+
+def mean_word_attention(calls: Sequence[Mapping[str, torch.Tensor]], size: int) -> torch.Tensor:
+    """Each token's cross-attention map, averaged over heads, blocks and sampling steps.
+
+    ``calls``: one dict per call of the noise predictor (one per sampling step), block name ->
+    weights (N, heads, h*w, L) (``TextEpsUNet.forward_with_attention``). Every block's maps are
+    stretched to the image's ``size`` (bilinear) before the blocks and steps are averaged.
+    Returns (N, L, size, size): at every pixel, how much it listened to each token (its shares
+    sum to 1 over the tokens, as each block's softmax weights do).
+
+    >>> w = torch.full((1, 2, 4, 3), 1 / 3)  # every pixel listens to 3 tokens equally
+    >>> calls = [{"middle": w, "up1": w.repeat(1, 1, 4, 1)}]  # 2x2 and 4x4 feature maps
+    >>> maps = mean_word_attention(calls, size=8)
+    >>> maps.shape, round(float(maps.sum(dim=1).mean()), 6)
+    (torch.Size([1, 3, 8, 8]), 1.0)
+    """
+    if not calls or not all(calls):
+        raise ValueError("mean_word_attention needs at least one call with attention weights")
+    total = None
+    for blocks in calls:
+        for weights in blocks.values():
+            side = int(round(weights.shape[2] ** 0.5))  # square feature maps
+            maps = attention_maps(weights.float(), side, side)  # (N, L, h, w)
+            maps = F.interpolate(maps, size=(size, size), mode="bilinear", align_corners=False)
+            total = maps if total is None else total + maps  # (N, L, size, size)
+    return total / sum(len(blocks) for blocks in calls)
+
+
+class AttentionRecorder(nn.Module):
+    """A text-conditioned noise predictor that keeps its cross-attention weights.
+
+    It predicts exactly what ``model`` predicts; every call appends, for the rows that carry
+    a prompt (classifier-free guidance also asks about no prompt: rows of ``NO_CLASS``), the
+    weights of each cross-attention block to ``calls`` (see :func:`mean_word_attention`).
+    """
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+        self.calls: list[dict[str, torch.Tensor]] = []
+
+    @property
+    def config(self):
+        return self.model.config
+
+    @property
+    def tokenizer(self):
+        return self.model.tokenizer
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        eps, weights = self.model.forward_with_attention(x, t, y)
+        prompted = ~(y < 0).all(dim=1)  # (N,) rows with a prompt
+        if prompted.any():
+            self.calls.append({name: w[prompted].detach() for name, w in weights.items()})
+        return eps
+
+
+@dataclass
+class WordMaps:
+    """A generated scene and where its pixels looked at each word of its prompt."""
+
+    prompt: str
+    image: np.ndarray  # uint8 (H, W, 3): the generated scene
+    words: list[str]  # the prompt's words (no <start>, no padding)
+    maps: np.ndarray  # float32 (len(words), H, W): each word's attention, averaged
+
+
+def word_attention(
+    model: nn.Module,
+    schedule: diffusion.Schedule,
+    prompt: str,
+    steps: int = 50,
+    guidance: float = 3.0,
+    seed: int = 0,
+) -> WordMaps:
+    """Draw one scene from ``prompt`` and average, per word, the attention its pixels paid.
+
+    Which regions listened to "red", to "disk", to "left": heads, blocks and every step of
+    the sampler averaged (:func:`mean_word_attention`). Guidance 0 ignores the prompt, so
+    there is nothing to show: a ValueError.
+    """
+    if guidance == 0:
+        raise ValueError("guidance 0 ignores the prompt: no word is attended; use guidance > 0")
+    recorder = AttentionRecorder(model)
+    *_, last = scene_frames(recorder, schedule, [prompt], steps, guidance, seed)
+    return attention_of(recorder, prompt, last.x[0])
+
+
+def attention_of(recorder: AttentionRecorder, prompt: str, image: np.ndarray) -> WordMaps:
+    """The :class:`WordMaps` of a sampling that ``recorder`` watched (one prompt)."""
+    words = recorder.tokenizer.words(prompt)
+    maps = mean_word_attention(recorder.calls, recorder.config.image_size)[0]  # (L, H, W)
+    # token 0 is <start>; the words follow it, padding after them
+    return WordMaps(prompt, image, words, maps[1 : 1 + len(words)].numpy())

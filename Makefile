@@ -49,6 +49,8 @@ weights: $(STAMP)
 	done
 	$(VENV)/bin/neuralens train attributes --device cpu --out build/weights --overwrite
 	cp build/weights/attributes.safetensors build/weights/attributes.json src/neuralens/weights/
+	$(VENV)/bin/neuralens train diffusion --data mnist --threads 2 --out build/weights --overwrite
+	cp build/weights/diffusion.safetensors build/weights/diffusion.json src/neuralens/weights/
 
 clean:
 	rm -rf $(VENV) test-output build *.egg-info

@@ -27,8 +27,10 @@ def test_shipped_model_draws_the_requested_digits():
     model, schedule = load_diffusion()
     cnn = checkpoints.load_shipped("cnn")
     with torch_threads(1):  # small batches: one thread is fastest on shared cores
-        images = np.concatenate([generate(model, schedule, digit, n=4, steps=10, seed=digit)
+        images = np.concatenate([generate(model, schedule, digit, n=4, steps=20, seed=digit)
                                  for digit in range(10)])  # fmt: skip
     _, predicted = cnn_features(cnn, images)
     share = float((predicted == np.repeat(np.arange(10), 4)).mean())
-    assert share >= 0.3, share  # an untrained model draws noise: about 0.1
+    # the acceptance run gives 99.6 % of 1,000 at 20 steps; an untrained model draws noise
+    # (about 0.1) and the sampler bug of clipping x0_hat alone gave 0.35 at guidance 3
+    assert share >= 0.9, share

@@ -50,8 +50,8 @@ def test_generate_writes_an_npz_of_requested_digits(monkeypatch, capsys, tmp_pat
 
 def test_generate_writes_a_png_grid(monkeypatch, capsys, tmp_path, weights):
     out = tmp_path / "grid.png"
-    code, _, err = run_main(monkeypatch, capsys, "generate", "--n", "4", "--steps", "2",
-                            "--weights", str(weights), "--out", str(out))  # fmt: skip
+    args = ["--digit", "7", "--n", "4", "--steps", "2", "--weights", str(weights)]
+    code, _, err = run_main(monkeypatch, capsys, "generate", *args, "--out", str(out))
     assert code == 0, err
     assert Image.open(out).size == (58, 58)  # 2 x 2 pictures of 28 with a 2-pixel gap
 
@@ -60,10 +60,19 @@ def test_generate_writes_a_png_grid(monkeypatch, capsys, tmp_path, weights):
     ("args", "message"),
     [
         (["--digit", "10"], "error: digit must be one of 0-9"),
-        (["--steps", "0"], "error: steps must be between 1 and the schedule's 50, got 0"),
-        (["--steps", "51"], "error: steps must be between 1 and the schedule's 50, got 51"),
-        (["--guidance", "-1"], "error: guidance must be >= 0"),
-        (["--out", "{tmp}/x.jpg"], "error: --out must end in .png or .npz"),
+        (
+            ["--digit", "7", "--steps", "0"],
+            "error: steps must be between 1 and the schedule's 50, got 0",
+        ),
+        (
+            ["--digit", "7", "--steps", "51"],
+            "error: steps must be between 1 and the schedule's 50, got 51",
+        ),
+        (["--digit", "7", "--guidance", "-1"], "error: guidance must be >= 0"),
+        (["--digit", "7", "--out", "{tmp}/x.jpg"], "error: --out must end in .png or .npz"),
+        (["--digit", "7"], "error: {tmp}/keep.npz exists: pass --overwrite"),
+        ([], "error: say what to draw with exactly one of --digit N"),
+        (["--digit", "7", "--prompt", "a red disk"], "error: say what to draw with exactly one"),
     ],
 )
 def test_bad_generate_input_is_one_line_and_writes_nothing(
@@ -72,6 +81,7 @@ def test_bad_generate_input_is_one_line_and_writes_nothing(
     out = tmp_path / "keep.npz"
     out.write_bytes(b"earlier result")
     args = [arg.format(tmp=tmp_path) for arg in args]
+    message = message.format(tmp=tmp_path)
     if "--out" not in args:
         args += ["--out", str(out)]
     code, _, err = run_main(monkeypatch, capsys, "generate", "--weights", str(weights), *args)

@@ -1,8 +1,11 @@
 """`neuralens generate`, `neuralens inpaint` and `neuralens train diffusion` (thin commands).
 
-Every bad input (unknown digit, steps out of range, negative guidance, a mask that does
-not fit the image, a picture that is not digit-sized, an unknown output type) is a
-``ValueError`` raised before anything is written: one line on stderr, exit code 2.
+`generate` draws digits (``--digit``, the diffusion chapter's model) or scenes from sentences
+(``--prompt``, the text-to-image model: words as the prompt). Every bad input (unknown digit,
+a word the model does not know, steps out of range, negative guidance, a mask that does not
+fit the image, a picture that is not digit-sized, an unknown output type, an existing output
+without ``--overwrite``) is a ``ValueError`` raised before anything is written: one line on
+stderr, exit code 2.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ Guidance = Annotated[
 ]
 Seed = Annotated[int, typer.Option(help="Seed of the starting noise.")]
 Out = Annotated[
-    Path | None, typer.Option(help="FILE.png (a grid) or FILE.npz (images uint8, labels).")
+    Path | None,
+    typer.Option(help="FILE.png (a grid) or FILE.npz (images uint8, labels or prompts)."),
 ]
 Weights = Annotated[
     Path | None,
-    typer.Option(help="A .safetensors from `neuralens train diffusion` (default: shipped)."),
+    typer.Option(help="A .safetensors from `neuralens train` (default: the shipped model)."),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
@@ -89,26 +93,139 @@ def _report(kind: str, images, digit: int, out: Path | None, as_json: bool, **nu
         typer.echo(f"drew {len(images)} pictures of digit {digit} (pass --out to save them)")
 
 
+def _check_prompt(digit: int | None, prompts: list[str] | None) -> None:
+    if (digit is None) == (prompts is None):
+        raise ValueError("say what to draw with exactly one of --digit N (a digit model) or "
+                         "--prompt SENTENCE (the text-to-image model)")  # fmt: skip
+
+
+def _check_free(out: Path | None, overwrite: bool) -> None:
+    if out is not None and out.exists() and not overwrite:
+        raise ValueError(f"{out} exists: pass --overwrite to replace it")
+
+
 def generate(
-    digit: Digit = 7,
-    n: Annotated[int, typer.Option(help="How many pictures.")] = 16,
-    steps: Steps = 20,
+    digit: Annotated[
+        int | None, typer.Option(help="The prompt of the digit model: a digit 0-9.")
+    ] = None,
+    prompt: Annotated[
+        list[str] | None,
+        typer.Option(help='A sentence for the text-to-image model ("" = any scene); repeatable.'),
+    ] = None,
+    n: Annotated[int, typer.Option(help="How many pictures (per prompt).")] = 16,
+    steps: Annotated[
+        int | None, typer.Option(help="DDIM steps, 1 .. T (default: 20 for digits, 50 for words).")
+    ] = None,
     guidance: Guidance = 3.0,
     seed: Seed = 0,
     out: Out = None,
     weights: Weights = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
+    figures: Annotated[
+        Path | None,
+        typer.Option(help="Words only: a folder for scenes.png (judged) and attention.png."),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Draw digits from noise with the diffusion model (DDIM, classifier-free guidance)."""
+    """Draw digits (--digit) or scenes from sentences (--prompt) from noise: DDIM with
+    classifier-free guidance."""
+    _check_prompt(digit, prompt)
+    _check_out(out)
+    if prompt is not None:
+        steps = 50 if steps is None else steps
+        _generate_scenes(prompt, n, steps, guidance, seed, out, weights, overwrite,
+                         figures, as_json)  # fmt: skip
+        return
+    if figures is not None:
+        raise ValueError("--figures draws the word attention of --prompt scenes, not digits")
+    from neuralens import diffusion
     from neuralens.studies import digit_diffusion as study
 
-    _check_out(out)
     study.check_digit(digit)
     model, schedule = _load_model(weights)
+    steps = 20 if steps is None else steps
+    diffusion.check_sampling(steps, guidance, schedule, "ddim")
+    _check_free(out, overwrite)
     images = study.generate(model, schedule, digit, n=n, steps=steps, guidance=guidance, seed=seed)
     if out is not None:
         _save(out, images, digit)
     _report("generate", images, digit, out, as_json, steps=steps, guidance=guidance, seed=seed)
+
+
+def _generate_scenes(prompts: list[str], n: int, steps: int, guidance: float, seed: int,
+                     out: Path | None, weights: Path | None, overwrite: bool,
+                     figures: Path | None, as_json: bool) -> None:  # fmt: skip
+    """`generate --prompt`: n scenes per sentence from the text-to-image model."""
+    from neuralens import diffusion
+    from neuralens.studies import words_as_prompts as study
+    from neuralens.tasks.text_to_image import load_text_to_image
+
+    if n < 1:
+        raise ValueError(f"--n must be at least 1, got {n}")
+    model, schedule = load_text_to_image(weights)
+    for sentence in prompts:
+        model.tokenizer.words(sentence)  # unknown or too many words: the vocabulary error
+        if not sentence.strip():
+            typer.echo("an empty prompt: the unconditional model draws any scene", err=True)
+    diffusion.check_sampling(steps, guidance, schedule, "ddim")
+    _check_free(out, overwrite)
+    repeated = [sentence for sentence in prompts for _ in range(n)]  # n per prompt, in rows
+    images = study.draw_scenes(model, schedule, repeated, steps=steps, guidance=guidance,
+                               seed=seed)  # fmt: skip
+    if out is not None:
+        _save_scenes(out, images, repeated, columns=n)
+    summary = {"command": "generate", "prompts": prompts, "n": len(images), "steps": steps,
+               "guidance": guidance, "seed": seed,
+               "out": None if out is None else str(out)}  # fmt: skip
+    if figures is not None:
+        summary["figures"] = _scene_figures(figures, model, schedule, images, repeated, steps,
+                                            guidance, seed)  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(summary))
+        return
+    where = f"wrote them to {out}" if out is not None else "pass --out to save them"
+    typer.echo(f"drew {len(images)} scenes from {len(prompts)} prompt(s) ({where})")
+    for path in summary.get("figures", []):
+        typer.echo(f"wrote {path}")
+
+
+def _save_scenes(out: Path, images, prompts: list[str], columns: int) -> None:
+    """A PNG grid (one row per prompt) or an npz of ``images`` uint8 (N, H, W, 3) and
+    ``prompts`` (N,) strings."""
+    import numpy as np
+
+    from neuralens.checkpoints import write_atomic
+    from neuralens.studies.digit_diffusion import tile
+
+    buffer = io.BytesIO()
+    if out.suffix.lower() == ".npz":
+        np.savez_compressed(buffer, images=images, prompts=np.array(prompts, dtype=str))
+    else:
+        from PIL import Image
+
+        grid = np.stack([tile(images[..., c], columns) for c in range(3)], axis=-1)
+        Image.fromarray(grid).save(buffer, format="PNG")
+    write_atomic(out, buffer.getvalue())
+
+
+def _scene_figures(folder: Path, model, schedule, images, prompts: list[str], steps: int,
+                   guidance: float, seed: int) -> list[str]:  # fmt: skip
+    """scenes.png: the scenes with their prompts, green where the attribute judge agrees;
+    attention.png: the first prompt's scene and where its pixels looked at each word."""
+    from neuralens import checkpoints, plots
+    from neuralens.plots.captions import plot_captioned_scenes, plot_word_attention
+    from neuralens.studies import words_as_prompts as study
+
+    marks = None  # an empty prompt asks for any scene: nothing to judge
+    if all(prompt.strip() for prompt in prompts):
+        judge = checkpoints.load_shipped("attributes")
+        marks = study.prompt_match_rate(judge, images, prompts)[1]
+    paths = [plots.save(plot_captioned_scenes(images, prompts, marks=marks), folder / "scenes.png")]
+    if prompts[0].strip():
+        seen = study.word_attention(model, schedule, prompts[0], steps, guidance, seed)
+        figure = plot_word_attention(seen.image, seen.words, seen.maps)
+        paths.append(plots.save(figure, folder / "attention.png"))
+    return [str(path) for path in paths]
 
 
 def inpaint(

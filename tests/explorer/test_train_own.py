@@ -92,3 +92,29 @@ def test_a_broken_zip_is_reported_on_the_page(explorer, tmp_path):
     status = explorer.locator("#train-status")
     status.get_by_text("not a readable zip file").wait_for(timeout=30_000)
     assert status.inner_text().startswith("error:")
+
+
+CONFUSION_SOURCE = "() => document.querySelector('#train-confusion img')?.src ?? null"
+
+
+def test_a_new_run_clears_the_previous_runs_results(explorer):
+    """Old code: the first run's confusion matrix (and download) stayed on the page while
+    the second run trained, as if they were its results."""
+    start_training(explorer, "MLP (PyTorch)", epochs=1, limit=300)
+    status = explorer.locator("#train-status")
+    status.get_by_text("done after").wait_for(timeout=60_000)
+    explorer.locator("#train-confusion img").wait_for()
+    first = explorer.evaluate(CONFUSION_SOURCE)
+    explorer.locator("#train-download").wait_for()
+    explorer.get_by_label("CNN (PyTorch)").check()
+    explorer.get_by_label("epochs").last.fill("20")  # long enough to look while it trains
+    explorer.locator("#train-limit input").fill("0")
+    explorer.locator("#train-start").click()
+    explorer.wait_for_function("document.querySelector('#train-status').innerText"
+                               ".includes('training... update')", timeout=30_000)  # fmt: skip
+    assert explorer.evaluate(CONFUSION_SOURCE) is None, "the first run's matrix is still shown"
+    assert not explorer.locator("#train-download").is_visible()
+    explorer.locator("#train-stop").click()
+    status.get_by_text("stopped after").wait_for(timeout=30_000)
+    explorer.locator("#train-confusion img").wait_for()
+    assert explorer.evaluate(CONFUSION_SOURCE) not in (None, first)

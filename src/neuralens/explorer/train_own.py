@@ -129,7 +129,9 @@ def train(label, source, upload, epochs, lr, limit):
     stop = StopFlag()
     is_engine = name.startswith("engine")
     unchanged = [gr.skip()] * 6
-    yield stop, "loading the data...", *unchanged
+    # the previous run's curves, matrix, mistakes, download and code go: none is this run's
+    cleared = [None, None, None, gr.update(value=None, visible=False), gr.skip(), ""]
+    yield stop, "loading the data...", *cleared
     history, updates = History(), 0
     try:
         if source == own_model.FOLDER and not upload:

@@ -24,6 +24,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from neuralens.data.captioned_scenes import SHAPES as CAPTIONED_SHAPES
+from neuralens.data.captioned_scenes import make_captioned_scenes
 from neuralens.data.coco import load_coco_folder
 from neuralens.data.digit_scenes import DIGIT_SCENE_CLASSES, make_digit_scenes
 from neuralens.data.errors import DatasetError
@@ -307,6 +309,13 @@ def _summary(scenes, answers, predicted, question_class, boxes, grouped, baselin
     return {name: round(value, 4) for name, value in metrics.items()}
 
 
+def captioned_shapes(n: int, split: str, seed: int) -> Shapes:
+    """``n`` captioned scenes (32x32, 1-3 objects) in the ``Shapes`` layout (labels: shape ids)."""
+    scenes = make_captioned_scenes(n, 32, seed)
+    return Shapes(scenes.images, scenes.labels, scenes.boxes, scenes.semantic, scenes.instances,
+                  scenes.attributes.counts)  # fmt: skip
+
+
 # dataset -> (scene maker, class names, training scenes, test scenes, "is there a ...?" class)
 SCENE_SETS = {
     "shapes": (lambda n, split, seed: make_shapes(n, seed=seed, max_objects=4, overlap=True),
@@ -314,6 +323,10 @@ SCENE_SETS = {
     "digit-scenes": (lambda n, split, seed: make_digit_scenes(n, split, seed=seed,
                                                               size=_mnist_size()),
                      DIGIT_SCENE_CLASSES, 8_000, 1_000, 7),
+    # words as the prompt's scenes (32x32 RGB on textured backgrounds): the segmenter that
+    # finds the object an edit keeps; 6,400 scenes, 200 steps an epoch
+    "captioned-scenes": (captioned_shapes, CAPTIONED_SHAPES, 6_400, 1_000,
+                         CAPTIONED_SHAPES.index("triangle")),
 }  # fmt: skip
 TRAIN_SEED, TEST_SEED = 1, 10_000  # different seeds: test scenes are never training scenes
 
@@ -343,8 +356,9 @@ def load_scenes(dataset: str, split: str, limit: int | None = None) -> tuple[Sha
 def make_data(dataset: str, device, train_limit: int | None, recipe: Recipe):
     """The task's data hook: training scenes of ``dataset`` (a name or a folder) as Batches."""
     scenes, classes, _ = load_scenes(dataset, "train", train_limit)
+    flip = recipe.hflip and dataset in ("shapes", "captioned-scenes")  # mirrored: still a scene
     data = Batches.from_arrays(scenes.images, scene_targets(scenes), device=device,
-                               layout="NHWC", hflip=recipe.hflip and dataset == "shapes",
+                               layout="NHWC", hflip=flip,
                                name=dataset)  # fmt: skip
     return data, tuple(classes)
 

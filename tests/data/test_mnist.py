@@ -115,3 +115,14 @@ def test_bad_arguments_are_dataset_errors(kwargs, message):
 def test_unknown_dataset_name():
     with pytest.raises(DatasetError, match="unknown dataset 'kmnist'"):
         load_idx_dataset("kmnist")
+
+
+def test_available_size_is_full_only_when_the_files_check_out(full_data_dir, tmp_path):
+    from neuralens.data import available_size
+
+    assert available_size("mnist", full_data_dir) == "full"
+    assert available_size("mnist", tmp_path) == "mini"  # an empty folder
+    (tmp_path / "mnist").mkdir()
+    for path in (full_data_dir / "mnist").glob("*.gz"):
+        (tmp_path / "mnist" / path.name).write_bytes(b"not MNIST")
+    assert available_size("mnist", tmp_path) == "mini"  # the files are there, their MD5 is not

@@ -1,6 +1,7 @@
 """Digits by other hands: accuracy on digits MNIST never saw (``data.font_digits``) and on
-MNIST's test set, for the shipped models and, side by side in one run, for the same recipe
-trained without and with handwriting augmentation (``training.handwriting``)."""
+MNIST's test set (the full 10,000 digits when their files are there, else the bundled 2,000;
+``mnist_test_size`` says which), for the shipped models and, side by side in one run, for
+the same recipe trained without and with handwriting augmentation (``training.handwriting``)."""
 
 from __future__ import annotations
 
@@ -31,9 +32,11 @@ def run(epochs: int = 1, per_class: int = 100, models: str = "cnn,mlp", device: 
     from neuralens.training.handwriting import HandwritingConfig, with_handwriting
 
     names = [name.strip() for name in models.split(",") if name.strip()]
+    size = data.available_size("mnist")  # the full 10,000 test digits whenever they are there
     sets = {"font_digits": make_font_digits(FontDigitsConfig(per_class=per_class, seed=1)),
-            "mnist_test": data.load_mnist("test")}  # fmt: skip
+            "mnist_test": data.load_mnist("test", size)}  # fmt: skip
     result = {"font_digits": len(sets["font_digits"][1]), "mnist_test": len(sets["mnist_test"][1]),
+              "mnist_test_size": size,
               "shipped": {name: scores(load_shipped(name), sets) for name in names}}  # fmt: skip
     if not train:
         return result

@@ -13,6 +13,7 @@ from neuralens.data.folder import LabelledImages, load_image_folder
 from neuralens.data.mnist import (
     DIGIT_CLASSES,
     FASHION_CLASSES,
+    available_size,
     data_root,
     load_fashion_mnist,
     load_mnist,
@@ -33,6 +34,7 @@ __all__ = [
     "WINE_FEATURES",
     "CaptionedScenes",
     "DatasetError",
+    "available_size",
     "DatasetInfo",
     "LabelledImages",
     "Shapes",

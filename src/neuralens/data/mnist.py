@@ -106,6 +106,16 @@ def load_idx_dataset(
     return images.copy(), labels.copy()
 
 
+def available_size(name: str, data_dir: str | Path | None = None) -> str:
+    """ "full" when ``name``'s four IDX files are there with their published MD5 (e.g. in
+    ``$NEURALENS_DATA``), else "mini", the subset bundled in the package."""
+    try:
+        verify_idx_folder(name, idx_folder(name, data_dir))
+    except DatasetError:
+        return "mini"
+    return "full"
+
+
 def load_mnist(
     split: str = "train", size: str = "mini", data_dir: str | Path | None = None
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -49,6 +49,12 @@ weights: $(STAMP)
 	done
 	$(VENV)/bin/neuralens train attributes --device cpu --out build/weights --overwrite
 	cp build/weights/attributes.safetensors build/weights/attributes.json src/neuralens/weights/
+	# the segmenter of words-as-the-prompt's edits: 6,400 captioned scenes, 3 epochs (600 steps)
+	$(VENV)/bin/neuralens train vision-tasks --data captioned-scenes --epochs 3 --device cpu \
+	  --out build/weights/captioned-scenes --overwrite
+	for ext in safetensors json; do \
+	  cp build/weights/captioned-scenes/unet.$$ext src/neuralens/weights/unet-captioned-scenes.$$ext; \
+	done
 	$(VENV)/bin/neuralens train diffusion --data mnist --threads 2 --out build/weights --overwrite
 	cp build/weights/diffusion.safetensors build/weights/diffusion.json src/neuralens/weights/
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import typer
 
-SHIPPED_BY_DATA = {"shapes": "unet-shapes", "digit-scenes": "unet-digit-scenes"}
+SHIPPED_BY_DATA = {"shapes": "unet-shapes", "digit-scenes": "unet-digit-scenes",
+                   "captioned-scenes": "unet-captioned-scenes"}  # fmt: skip
 
 
 def train_vision(data: str, epochs: int | None, seed: int, device: str, out: Path,

@@ -34,6 +34,11 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "shapes": ("neuralens.bench.shapes:run", "images/s of make_shapes at 64x64 on one core"),
     "startup": ("neuralens.bench.startup:run", "seconds until the explorer answers (goal < 5 s)"),
     "tasks": ("neuralens.bench.tasks:run", "vision tasks from scratch: train s, metrics, ms/scene"),
+    "text": (
+        "neuralens.bench.text:run",
+        "scenes from sentences the attribute judge reads as their prompt (1 and 2 objects, per "
+        "attribute), edits, training and sampling time",
+    ),
     "train": ("neuralens.bench.train:run", "seconds to 99 % MNIST: our CNN vs the PyTorch example"),
 }
 

@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from neuralens import diffusion
+from neuralens.data.captioned_scenes import SceneAttributes, parse_caption
 from neuralens.models.attention import attention_maps
 from neuralens.models.attributes import prompt_matches, read_scenes
 
@@ -213,3 +214,41 @@ def attention_of(recorder: AttentionRecorder, prompt: str, image: np.ndarray) ->
     maps = mean_word_attention(recorder.calls, recorder.config.image_size)[0]  # (L, H, W)
     # token 0 is <start>; the words follow it, padding after them
     return WordMaps(prompt, image, words, maps[1 : 1 + len(words)].numpy())
+
+
+ATTRIBUTES = ("shape", "colour", "size", "position")  # an object's attributes a prompt names
+
+
+def attribute_match_rates(seen: SceneAttributes, prompts: Sequence[str]) -> dict[str, float]:
+    """Which of a prompt's words the picture got right, one attribute at a time.
+
+    For every object a prompt names and each of its attributes: does the judge see some
+    object with that value (a "red" somewhere, a shape at the "left")? The share over all
+    named objects, per attribute; ``background``: the share of scenes on the asked one;
+    ``object_count``: scenes with as many objects as asked. ``prompt_matches`` asks for all
+    of them at once, on the same object; these say which word the model follows least.
+
+    >>> from neuralens.data.captioned_scenes import prompt_attributes
+    >>> seen = prompt_attributes(["a small red disk on the left on sand"])
+    >>> attribute_match_rates(seen, ["a big red square on the left on sand"])["shape"]
+    0.0
+    """
+    if len(prompts) != len(seen):
+        raise ValueError(f"{len(prompts)} prompts for {len(seen)} scenes; one prompt per scene")
+    hits = {name: [] for name in ATTRIBUTES}
+    background, count = [], []
+    for i, prompt in enumerate(prompts):
+        wanted, wanted_background = parse_caption(prompt)
+        found = seen.objects(i)
+        for obj in wanted:
+            for name in ATTRIBUTES:
+                if name in obj:
+                    hits[name].append(any(f[name] == obj[name] for f in found))
+        background.append(wanted_background in (None, seen.background(i)))
+        count.append(len(found) == len(wanted))
+    rates = {name: float(np.mean(values)) if values else None for name, values in hits.items()}
+    return {
+        **rates,
+        "background": float(np.mean(background)),
+        "object_count": float(np.mean(count)),
+    }

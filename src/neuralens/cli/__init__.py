@@ -15,8 +15,10 @@ import typer
 from neuralens.cli import data, line, train  # noqa: F401 - each registers its commands
 from neuralens.cli.app import app
 from neuralens.cli.diffusion import register as register_diffusion
+from neuralens.cli.edit import register as register_edit
 
 register_diffusion(app)  # neuralens generate, neuralens inpaint
+register_edit(app)  # neuralens edit
 UsageError = typer.BadParameter.__base__  # click's UsageError (typer vendors click)
 
 

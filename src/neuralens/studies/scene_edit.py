@@ -89,12 +89,21 @@ class SceneObject:
 
 @dataclass
 class EditPlan:
-    """What an edit keeps: ``keep`` bool (H, W), the objects kept and regenerated, a note."""
+    """What an edit keeps: ``keep`` bool (H, W), the objects kept and regenerated, whether the
+    background is kept, and a note (e.g. a name that fitted several objects)."""
 
     keep: np.ndarray
     kept: list[SceneObject]
     regenerated: list[SceneObject]
+    background_kept: bool
     note: str
+
+    def summary(self) -> tuple[str, str]:
+        """(what is kept, what is repainted), in words."""
+        background = ["the background"]
+        kept = [o.words() for o in self.kept] + background * self.background_kept
+        redrawn = [o.words() for o in self.regenerated] + background * (not self.background_kept)
+        return ", ".join(kept) or "nothing", ", ".join(redrawn) or "nothing"
 
 
 def load_segmenter(path=None) -> nn.Module:
@@ -114,6 +123,39 @@ def _check_image(image: np.ndarray) -> np.ndarray:
         raise ValueError(f"a scene is a uint8 (H, W, 3) RGB picture, got {image.dtype} "
                          f"{image.shape}")  # fmt: skip
     return image
+
+
+def prepare_scene(picture: np.ndarray, size: int = 32) -> np.ndarray:
+    """Any square picture -> a uint8 (size, size, 3) RGB scene to edit.
+
+    Gray (H, W) is repeated into three channels; an alpha channel is dropped; floats are
+    read as [0, 1]. A square picture of another side is resized (box filter when shrinking,
+    nearest pixel when growing, so a scene drawn at twice the size comes back exactly).
+    A picture that is not square, or smaller than 8x8, is refused: resizing it would bend
+    the shapes the segmenter has to find.
+
+    >>> prepare_scene(np.zeros((64, 64), dtype=np.uint8)).shape
+    (32, 32, 3)
+    """
+    from PIL import Image
+
+    array = np.asarray(picture)
+    if array.dtype.kind == "f":
+        array = (np.clip(array, 0, 1) * 255).round()
+    if array.ndim == 2:
+        array = np.repeat(array[..., None], 3, axis=2)
+    if array.ndim != 3 or array.shape[2] not in (3, 4) or array.dtype.kind not in "uif":
+        raise ValueError(f"a scene is a gray (H, W) or colour (H, W, 3/4) picture, got "
+                         f"{array.dtype} {tuple(array.shape)}")  # fmt: skip
+    height, width = array.shape[:2]
+    if height != width or height < 8:
+        raise ValueError(f"a scene is a square picture of at least 8x8 pixels (resized to "
+                         f"{size}x{size}); got {height}x{width}")  # fmt: skip
+    rgb = np.clip(array[..., :3], 0, 255).astype(np.uint8)
+    if height == size:
+        return rgb
+    resample = Image.Resampling.BOX if height > size else Image.Resampling.NEAREST
+    return np.asarray(Image.fromarray(rgb).resize((size, size), resample))
 
 
 def _nearest(value: float, centres: dict[str, float]) -> str:
@@ -259,8 +301,8 @@ def plan_edit(
         mask |= ~np.any([obj.mask for obj in objects], axis=0) if objects else True
     others = [obj for obj in objects if obj not in chosen]
     if keep is not None:
-        return EditPlan(mask, chosen, others, note)
-    return EditPlan(~mask, others, chosen, note)
+        return EditPlan(mask, chosen, others, background, note)
+    return EditPlan(~mask, others, chosen, not background, note)
 
 
 def keep_mask(segmenter: nn.Module, image: np.ndarray, keep: str) -> np.ndarray:

@@ -37,6 +37,7 @@ CHAPTER_MODULES = (
     "neuralens.explorer.outputs_page",
     "neuralens.explorer.train_own",
     "neuralens.explorer.diffusion_page",
+    "neuralens.explorer.words_page",
 )
 
 HEAVY = "heavy"  # the concurrency group of training, sampling and uploads

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from neuralens.data import load_mnist
@@ -11,7 +12,6 @@ from neuralens.training.handwriting import (
     handwriting,
     pen_thickness,
     random_affine,
-    with_handwriting,
 )
 
 STILL = HandwritingConfig(max_rotation=0.0, scale=(1.0, 1.0), max_shear=0.0, elastic_alpha=0.0,
@@ -64,20 +64,28 @@ def test_whole_recipe_is_reproducible_and_in_range():
     assert first.min() >= -1e-6 and first.max() <= 1 + 1e-6
 
 
-def test_with_handwriting_changes_training_batches_only():
-    seen = []
+def test_batches_change_training_digits_only_and_keep_their_labels():
+    from neuralens.training import Batches
 
-    def loss_fn(model, batch):
-        seen.append(batch["images"])
-        return batch["images"].sum(), {}
+    x = (digits(8)[:, 0] * 255).to(torch.uint8)  # (N, H, W) uint8, as MNIST comes
+    labels = torch.arange(8)
+    data = Batches(x, {"labels": labels}, handwriting=HandwritingConfig(max_rotation=30.0))
+    index = torch.arange(8)
+    trained_on = data.batch(index, torch.Generator().manual_seed(0))
+    again = data.batch(index, torch.Generator().manual_seed(0))
+    evaluated = data.batch(index)  # no generator: evaluation sees the images as they are
+    assert trained_on["images"].shape == evaluated["images"].shape == (8, 1, 28, 28)
+    assert (trained_on["images"] - evaluated["images"]).abs().mean() > 0.02
+    assert torch.equal(trained_on["images"], again["images"])  # seeded: reproducible
+    assert torch.equal(evaluated["images"], x.unsqueeze(1).float() / 255)
+    assert torch.equal(trained_on["labels"], labels)
 
-    class Model:
-        training = True
 
-    loss = with_handwriting(loss_fn, HandwritingConfig(max_rotation=30.0))
-    x = digits(4)[:, 0]  # (N, H, W): an MLP's batch
-    loss(Model(), {"images": x})
-    Model.training = False
-    loss(Model(), {"images": x})
-    assert seen[0].shape == x.shape and not torch.equal(seen[0], x)
-    assert torch.equal(seen[1], x)  # evaluation sees the images as they are
+def test_handwriting_refuses_targets_it_would_leave_behind():
+    from neuralens.training import Batches
+
+    images = torch.zeros(4, 1, 8, 8)
+    with pytest.raises(ValueError, match="per-image targets .* mask would no longer lie"):
+        Batches(images, {"mask": torch.zeros(4, 8, 8)}, handwriting=HandwritingConfig())
+    with pytest.raises(ValueError, match="handwriting augments images"):
+        Batches(torch.zeros(4, 5), {"labels": torch.zeros(4)}, handwriting=HandwritingConfig())

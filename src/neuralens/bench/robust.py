@@ -29,7 +29,6 @@ def run(epochs: int = 1, per_class: int = 100, models: str = "cnn,mlp", device: 
     from neuralens.device import pick
     from neuralens.tasks.classify import TASK, make_data
     from neuralens.tasks.run import train_model
-    from neuralens.training.handwriting import HandwritingConfig, with_handwriting
 
     names = [name.strip() for name in models.split(",") if name.strip()]
     size = data.available_size("mnist")  # the full 10,000 test digits whenever they are there
@@ -41,15 +40,15 @@ def run(epochs: int = 1, per_class: int = 100, models: str = "cnn,mlp", device: 
     if not train:
         return result
     device = str(pick(device))
-    augmented_task = replace(TASK, loss_fn=with_handwriting(TASK.loss_fn, HandwritingConfig()))
     result["trained"] = {}
     for name in names:
-        recipe = TASK.recipe_for(name)
-        config = replace(recipe.train, num_epochs=epochs, device=device, progress=False)
-        batches, classes = make_data("mnist", device, None, recipe)
-        for label, task in (("without augmentation", TASK), ("with handwriting", augmented_task)):
+        shipped = TASK.recipe_for(name)
+        config = replace(shipped.train, num_epochs=epochs, device=device, progress=False)
+        for label, augment in (("without augmentation", ""), ("with handwriting", "handwriting")):
+            recipe = replace(shipped, augment=augment)
+            batches, classes = make_data("mnist", device, None, recipe)
             start = time.perf_counter()
-            model, _ = train_model(task, recipe, batches, config, classes)
+            model, _ = train_model(TASK, recipe, batches, config, classes)
             model.eval().cpu()
             result["trained"].setdefault(name, {"epochs": epochs})[label] = {
                 **scores(model, sets),

@@ -89,6 +89,7 @@ def train_and_save(task: Task, recipe: Recipe, dataset: str, train: TrainConfig,
         checkpoints.save_model(weights, model, task=task.name, classes=classes,
                                input_spec=data.input_spec(), metrics=metrics, data=dataset,
                                seed=train.seed, max_shift=recipe.max_shift,
+                               augment=recipe.augment if data.handwriting else "",
                                components=task.components, train_config=recorded(train),
                                history=history.to_dict())  # fmt: skip
         summary["weights"] = str(weights)

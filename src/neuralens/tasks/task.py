@@ -11,6 +11,8 @@ from neuralens.training.batches import Batches
 from neuralens.training.config import TrainConfig
 from neuralens.training.loop import LossFn
 
+AUGMENTATIONS = ("", "handwriting")  # besides max_shift and hflip: none, or another hand's
+
 
 @dataclass(frozen=True)
 class Recipe:
@@ -21,6 +23,12 @@ class Recipe:
     train: TrainConfig  # the training recipe
     max_shift: int = 0  # pixels of random shift per training image (targets move along)
     hflip: bool = False  # mirror half the training images left-right
+    augment: str = ""  # "handwriting": change training digits as other hands would
+
+    def __post_init__(self) -> None:
+        if self.augment not in AUGMENTATIONS:
+            raise ValueError(f"unknown augment {self.augment!r} in the {self.model} recipe; "
+                             f"choose one of {AUGMENTATIONS}")  # fmt: skip
 
 
 @dataclass(frozen=True)

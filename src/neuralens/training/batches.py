@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 from neuralens.training.augment import BOX_LABELS, BOXES, flip_batch, shift_batch
+from neuralens.training.handwriting import HandwritingConfig, handwriting
 
 Batch = dict[str, torch.Tensor]
 LAYOUTS = ("auto", "NCHW", "NHWC", "NHW", "ND")
@@ -101,7 +102,10 @@ class Batches:
     ``images``: (N, C, H, W) uint8 (scaled to [0, 1] per batch) or float, or a float table
     (N, D). ``targets``: named tensors of length N. ``eval_images``/``eval_targets``: the
     evaluation split. ``max_shift``: shift each training image (and its masks and boxes) by
-    up to this many pixels; ``hflip``: mirror half the training images left-right.
+    up to this many pixels; ``hflip``: mirror half the training images left-right;
+    ``handwriting``: change each training digit as another hand would (rotation, scale,
+    shear, pen thickness, wobble: :mod:`neuralens.training.handwriting`); it moves only
+    the image, so it is for per-image targets (labels).
     """
 
     images: torch.Tensor
@@ -110,6 +114,7 @@ class Batches:
     eval_targets: dict[str, torch.Tensor] = field(default_factory=dict)
     max_shift: int = 0
     hflip: bool = False
+    handwriting: HandwritingConfig | None = None
     name: str = ""  # recorded in checkpoints, e.g. "mnist"
     layout: str = "auto"  # of images and eval_images; see channels_first
 
@@ -134,8 +139,21 @@ class Batches:
                 "max_shift and hflip augment images only: images must be "
                 f"(N, C, H, W), got a table of shape {tuple(self.images.shape)}"
             )
+        if self.handwriting is not None:
+            self._check_handwriting()
         if BOXES in self.targets and BOX_LABELS not in self.targets:
             raise ValueError(f"target {BOXES!r} needs {BOX_LABELS!r} beside it (-1 padding rows)")
+
+    def _check_handwriting(self) -> None:
+        """Handwriting changes would leave a mask or boxes behind: per-image targets only."""
+        if self.images.ndim != 4:
+            raise ValueError("handwriting augments images (N, C, H, W), got a table of shape "
+                             f"{tuple(self.images.shape)}")  # fmt: skip
+        on_pixels = [key for key, target in self.targets.items() if target.ndim > 1]
+        if on_pixels:
+            raise ValueError(f"handwriting moves only the images, so it takes per-image targets "
+                             f"(one value per image, like labels); {', '.join(on_pixels)} "
+                             "would no longer lie on the image")  # fmt: skip
 
     @classmethod
     def from_arrays(cls, images, targets: Mapping | None = None, eval_images=None,
@@ -183,6 +201,8 @@ class Batches:
 
         The random draws are made for the whole of ``index``, then cut to ``part``: each
         process of a distributed run takes its part of the very batch one process would see.
+        Handwriting changes are drawn for the part's rows (equal parts keep every process's
+        generator in step).
         """
         part = part or slice(None)
         rows = index[part]
@@ -196,6 +216,8 @@ class Batches:
             flips = torch.rand(len(index), device=self.device, generator=generator) < 0.5
             batch = flip_batch(batch, flips[part])
         batch["images"] = to_float_images(batch["images"])
+        if generator is not None and self.handwriting is not None:  # on the [0, 1] floats
+            batch["images"] = handwriting(batch["images"], self.handwriting, generator)
         return batch
 
     def eval_batches(self, batch_size: int) -> Iterator[Batch]:

@@ -104,18 +104,3 @@ def handwriting(
     """All of it, in the order a hand would: the pen, the slant and size, the wobble."""
     images = pen_thickness(images, config, generator)
     return elastic(random_affine(images, config, generator), config, generator)
-
-
-def with_handwriting(loss_fn, config: HandwritingConfig):
-    """``loss_fn(model, batch)`` that first changes the training images like another hand
-    would (while ``model.training``; evaluation sees the images as they are)."""
-
-    def augmented(model, batch: dict) -> tuple[torch.Tensor, dict]:
-        if getattr(model, "training", False):
-            images = batch["images"]
-            flat = images.ndim == 3  # (N, H, W) -> (N, 1, H, W) and back
-            changed = handwriting(images.unsqueeze(1) if flat else images, config)
-            batch = {**batch, "images": changed.squeeze(1) if flat else changed}
-        return loss_fn(model, batch)
-
-    return augmented

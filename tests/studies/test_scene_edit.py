@@ -27,6 +27,7 @@ from neuralens.studies.scene_edit import (
     keep_mask,
     plan_edit,
     read_names,
+    refine_mask,
 )
 
 TWO = "a small red disk on the left and a large blue square at the top on grass"
@@ -39,6 +40,17 @@ def test_the_objects_found_are_named_as_the_generator_drew_them():
         found = [obj.attributes() for obj in find_objects(segmenter, data.images[i])]
         truth = data.attributes.objects(i)
         assert sorted(map(str, found)) == sorted(map(str, truth)), data.captions[i]
+
+
+def test_colour_refinement_gives_back_the_rim_a_segmenter_missed():
+    data = make_captioned_scenes(30, seed=20_008)
+    for i in range(len(data)):
+        for k in range(data.attributes.counts[i]):
+            truth = data.instances[i, k]
+            eroded = truth & ~_grown(~truth, 1)  # the object without its outer ring of pixels
+            others = data.instances[i].any(0) & ~truth
+            refined = refine_mask(data.images[i], eroded, avoid=others)
+            assert (eroded ^ truth).sum() >= 10 and (refined ^ truth).sum() <= 2, (i, k)
 
 
 def test_keep_mask_is_the_named_objects_masks_grown_by_a_pixel():

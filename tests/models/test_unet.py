@@ -52,3 +52,22 @@ def test_a_pixel_far_from_the_bottleneck_reaches_the_mask_through_the_skips():
     # the mask at (5, 5) depends most on nearby pixels: the full-resolution path
     grad = x.grad.abs().sum(dim=1)[0]
     assert grad[4:7, 4:7].sum() > grad[20:, 20:].sum()
+
+
+@pytest.mark.parametrize("pool", ["avg", "max"])
+def test_presence_pools_the_bottleneck_as_configured(pool):
+    # one strong place in an otherwise empty bottleneck: max pooling passes it on whole,
+    # the average over the 2x2 places divides it by 4
+    model = UNet(UNetConfig(image_size=16, channels=(4, 8, 8), presence_pool=pool)).eval()
+    bottleneck = torch.zeros(1, 8, 2, 2)
+    bottleneck[0, 3, 1, 0] = 4.0
+    model.features = lambda x: [torch.zeros(1, 4, 16, 16), torch.zeros(1, 8, 8, 8), bottleneck]
+    pooled = torch.zeros(1, 8)
+    pooled[0, 3] = 4.0 if pool == "max" else 1.0
+    expected = model.presence(pooled)
+    torch.testing.assert_close(model(torch.zeros(1, 3, 16, 16))["presence"], expected)
+
+
+def test_an_unknown_presence_pool_is_refused():
+    with pytest.raises(ValueError, match="presence_pool must be 'avg' or 'max'"):
+        UNetConfig(presence_pool="sum")

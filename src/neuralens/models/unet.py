@@ -15,8 +15,10 @@ up, and *skip connections* hand it the encoder's maps of the same size
 
 Heads (the last layer of each is what chapter 8 shows):
 
-- ``presence``: global average pool of the bottleneck -> one logit per class; a
-  sigmoid gives "is there a triangle?" (multi-label: several can be present).
+- ``presence``: global pool of the bottleneck -> one logit per class; a sigmoid gives
+  "is there a triangle?" (multi-label: several can be present). Max pooling ("is it
+  anywhere?") keeps a small or half-hidden object's evidence, which an average over all
+  8x8 places dilutes.
 - ``heatmap`` / ``size`` / ``offset``: CenterNet (Zhou et al. 2019, "Objects as
   Points"): at stride 4, one heatmap per class peaks at object centres; 2 numbers
   give the box's width and height, 2 the sub-cell offset of the centre.
@@ -50,6 +52,7 @@ class UNetConfig:
     head_channels: int = 32  # hidden filters of the box head
     box_level: int = 2  # decoder level of the box head: stride 2**box_level (4)
     norm: str = "batch"  # normalisation in every block (see models.blocks)
+    presence_pool: str = "avg"  # the presence head pools the bottleneck by "avg" or "max"
 
     def __post_init__(self) -> None:
         self.channels = tuple(int(count) for count in self.channels)
@@ -59,6 +62,8 @@ class UNetConfig:
             raise ValueError(f"box_level must be a level 0..{len(self.channels) - 1}")
         if self.image_size % self.divisor:
             raise ValueError(f"image_size must be a multiple of {self.divisor}")
+        if self.presence_pool not in ("avg", "max"):
+            raise ValueError(f"presence_pool must be 'avg' or 'max', got {self.presence_pool!r}")
 
     @property
     def divisor(self) -> int:
@@ -134,7 +139,11 @@ class UNet(nn.Module):
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         levels = self.features(x)
         k = self.config.num_classes
-        pooled = levels[-1].mean(dim=(2, 3))  # (N, c_last) global average pool
+        bottleneck = levels[-1]  # (N, c_last, h, w)
+        if self.config.presence_pool == "max":
+            pooled = bottleneck.amax(dim=(2, 3))  # (N, c_last): the strongest place
+        else:
+            pooled = bottleneck.mean(dim=(2, 3))  # (N, c_last): the average place
         boxes = self.box_head(levels[self.config.box_level])  # (N, K + 4, H/s, W/s)
         pixels = self.pixel_head(levels[0])  # (N, K + 1 + 2 + 3, H, W)
         return {

@@ -386,7 +386,7 @@ TASK = Task(
     recipes=(
         Recipe(
             "unet",
-            UNetConfig(),
+            UNetConfig(presence_pool="max"),
             # the shipped weights: one pass over 19,200 shapes scenes (600 steps); digit
             # scenes: two passes over 8,000 (500 steps) -- what this shared CPU allowed
             TrainConfig(

@@ -27,3 +27,9 @@ def test_pooling_and_kernel_figures():
     kernels = np.zeros((4, 3, 3))
     fig = plots.plot_kernel_convergence(kernels, np.eye(3), np.array([3.0, 2.0, 1.0]), 2)
     assert fig.axes[0].get_title() == "learned, step 2"
+
+
+def test_a_kernel_writes_a_tiny_negative_as_zero():
+    """Old code: a learned weight of -0.0004 was written "-0.00"."""
+    ax = plots.plot_kernel(np.array([[1.0, -0.0004], [-1.0, 0.25]]))
+    assert [t.get_text() for t in ax.texts] == ["1.00", "0.00", "-1.00", "0.25"]

@@ -69,7 +69,8 @@ def plot_kernel(kernel: np.ndarray, ax: Axes | None = None, title: str = "") -> 
     ax = image_axes(new_axes(ax, figsize=(3.0, 3.0)))
     limit = float(np.abs(kernel).max()) or 1.0
     cells = ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
-    write_in_cells(ax, cells, [[f"{value:.2f}" for value in row] for row in kernel], fontsize=9)
+    texts = [[f"{round(value, 2) + 0.0:.2f}" for value in row] for row in kernel]  # no "-0.00"
+    write_in_cells(ax, cells, texts, fontsize=9)
     ax.set_title(title)
     return ax
 

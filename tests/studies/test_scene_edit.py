@@ -26,6 +26,7 @@ from neuralens.studies.scene_edit import (
     find_objects,
     keep_mask,
     plan_edit,
+    prepare_scene,
     read_names,
     refine_mask,
 )
@@ -134,3 +135,20 @@ def test_the_benchmark_keeps_kept_pixels_and_the_judge_is_not_fooled_by_unedited
     assert result["max_kept_difference"] == 0 and result["not_found"] == 0
     assert result["unedited_match_rate"] == 0.0  # every new prompt changes something
     assert result["match_rate"] <= 0.5  # an untrained model does not draw the new prompts
+
+
+def test_pictures_become_scenes_of_the_models_size_and_odd_ones_are_refused():
+    image = make_captioned_scenes(1, seed=4).images[0]
+    twice = image.repeat(2, axis=0).repeat(2, axis=1)  # (64, 64, 3), each pixel 2x2
+    assert np.array_equal(prepare_scene(twice), image)  # exactly back
+    assert np.array_equal(prepare_scene(image), image)
+    rgba = np.concatenate([image, np.full((32, 32, 1), 7, np.uint8)], axis=2)
+    assert np.array_equal(prepare_scene(rgba), image)
+    assert np.array_equal(prepare_scene(image / 255.0), image)
+    gray = prepare_scene(image[..., 0])
+    assert gray.shape == (32, 32, 3) and np.array_equal(gray[..., 2], image[..., 0])
+    assert prepare_scene(image[:16, :16]).shape == (32, 32, 3)
+    for bad, message in ((image[:, :20], "square"), (image[:4, :4], "at least 8x8"),
+                         (image[..., :2], "colour")):  # fmt: skip
+        with pytest.raises(ValueError, match=message):
+            prepare_scene(bad)

@@ -9,7 +9,13 @@ from neuralens import data, plots
 from neuralens.data.preprocess import MNIST_SIZE
 from neuralens.explorer import trained
 from neuralens.explorer.chapter import Chapter
-from neuralens.explorer.components import chapter_header, figure_image, on_page_load, show
+from neuralens.explorer.components import (
+    chapter_header,
+    figure_image,
+    on_page_load,
+    show,
+    under_label,
+)
 from neuralens.explorer.drawing import (
     BLANK_TEXT,
     digit_inputs,
@@ -57,9 +63,9 @@ def analyse(digit: np.ndarray, choice: str, info: dict | None, unit: float):
         f"**prediction: {chosen.classes[best]}** ({probabilities[best]:.0%})  \n{chosen.source}"
     )
     return (
-        show(plots.plot_pixel_values(digit).figure),
-        show(plots.plot_flattened(digit.ravel()).figure),
-        show(plots.plot_probabilities(probabilities, chosen.classes).figure),
+        under_label(plots.pixel_values_picture(digit)),  # fast redraws of the same figures
+        under_label(plots.flattened_picture(digit.ravel())),
+        under_label(plots.probabilities_picture(probabilities, chosen.classes)),
         summary,
         *unit_view(digit, chosen, unit),
     )
@@ -72,7 +78,8 @@ def unit_view(digit: np.ndarray, chosen: trained.ChosenModel, unit: float):
     x = digit / 255.0
     unit = int(min(unit, chosen.model.hidden[0].out_features - 1))
     weights, bias = hidden_unit(chosen.model, unit)
-    return show(plots.plot_unit(weights, x, bias, unit)), weighted_sum_text(weights, x, bias, unit)
+    picture = under_label(plots.unit_picture(weights, x, bias, unit))
+    return picture, weighted_sum_text(weights, x, bias, unit)
 
 
 def from_drawing(sketch, choice, info, unit):

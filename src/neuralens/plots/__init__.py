@@ -15,6 +15,12 @@ from neuralens.plots.convolution import (
     plot_pooling_pyramid,
 )
 from neuralens.plots.data import plot_digit_grid, plot_shapes, plot_wine_scatter
+from neuralens.plots.digit_frames import (
+    flattened_picture,
+    pixel_values_picture,
+    probabilities_picture,
+    unit_picture,
+)
 from neuralens.plots.export import rgb_to_png, save, save_gif, to_png_bytes, to_rgb
 from neuralens.plots.history import plot_history
 from neuralens.plots.inside import (
@@ -94,6 +100,10 @@ __all__ = [
     "iter_descent_frames",
     "line_figures",
     "line_fit_frames",
+    "pixel_values_picture",
+    "flattened_picture",
+    "probabilities_picture",
+    "unit_picture",
     "LineFitFrames",
     "new_axes",
     "new_figure",

@@ -54,19 +54,26 @@ def test_colour_refinement_gives_back_the_rim_a_segmenter_missed():
             assert (eroded ^ truth).sum() >= 10 and (refined ^ truth).sum() <= 2, (i, k)
 
 
-def test_keep_mask_is_the_named_objects_masks_grown_by_a_pixel():
+def test_keep_mask_is_the_named_objects_and_regenerated_ones_take_a_rim_along():
     image, instances, segmenter = scene(TWO)
-    disk, square = _grown(instances[0], 1), _grown(instances[1], 1)
+    disk, square = instances[0], instances[1]
     assert np.array_equal(keep_mask(segmenter, image, "disk"), disk)
     assert np.array_equal(keep_mask(segmenter, image, "the red circle"), disk)
     assert np.array_equal(keep_mask(segmenter, image, "the big square at the top"), square)
     assert np.array_equal(keep_mask(segmenter, image, "disk and square"), disk | square)
-    background = ~(instances[0] | instances[1])
+    background = ~(_grown(disk, 1) | _grown(square, 1))
     assert np.array_equal(keep_mask(segmenter, image, "background"), background)
-    assert np.array_equal(keep_mask(segmenter, image, "the grass and the disk"), background | disk)
+    kept = keep_mask(segmenter, image, "the grass and the disk")
+    assert np.array_equal(kept, ~_grown(square, 1) | disk)  # a kept pixel stays in any rim
     plan = plan_edit(segmenter, image, regenerate="red disk")
-    assert np.array_equal(plan.keep, ~disk)
+    assert np.array_equal(plan.keep, ~_grown(disk, 1) | square)
     assert [o.shape for o in plan.regenerated] == ["disk"] and plan.kept[0].shape == "square"
+    assert plan.summary() == ("a large blue square at the top, the background",
+                              "a small red disk on the left")  # fmt: skip
+    plan = plan_edit(segmenter, image, regenerate="disk and background")
+    assert (
+        np.array_equal(plan.keep, square) and plan.summary()[0] == "a large blue square at the top"
+    )
 
 
 @pytest.mark.parametrize("words, message", [
@@ -88,7 +95,7 @@ def test_a_name_that_fits_two_objects_takes_both_and_says_so():
     prompt = "a small red disk on the left and a small blue disk on the right on sand"
     image, instances, segmenter = scene(prompt)
     plan = plan_edit(segmenter, image, keep="disk")
-    assert np.array_equal(plan.keep, _grown(instances[0], 1) | _grown(instances[1], 1))
+    assert np.array_equal(plan.keep, instances[0] | instances[1])
     assert "fits 2 objects" in plan.note
     assert plan_edit(segmenter, image, keep="blue disk").note == ""
     with pytest.raises(ValueError, match="one of the two"):
@@ -104,7 +111,7 @@ def test_an_edit_by_words_keeps_the_named_object_exactly_and_repaints_the_rest()
         frames = list(edit_by_words(model, schedule, segmenter, image, "red disk", new, steps=3))
         recoloured = list(edit_by_words(model, schedule, segmenter, image, None, TWO, steps=3,
                                         regenerate="square"))[-1].x[0]  # fmt: skip
-    edited, kept = frames[-1].x[0], _grown(instances[0], 1)
+    edited, kept = frames[-1].x[0], instances[0]
     assert len(frames) == 3 and np.array_equal(edited[kept], image[kept])
     assert not np.array_equal(edited[~kept], image[~kept])
     square = _grown(instances[1], 1)

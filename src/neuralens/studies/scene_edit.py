@@ -61,7 +61,7 @@ from neuralens.studies.words_as_prompts import (
 from neuralens.tasks.vision import BOX_SCORE, float_images, predict, read_outputs
 
 SEGMENTER = "unet-captioned-scenes"  # the shipped segmenter of captioned scenes
-MARGIN = 1  # pixels an object's mask grows by: the segmenter may miss an edge pixel
+MARGIN = 1  # pixels a regenerated object's mask grows by: no fringe of its old colour stays
 BACKGROUND_WORDS = ("background", *BACKGROUNDS)
 # words that describe an object before its shape word (size, colour)
 _BEFORE_SHAPE = {*COLOURS, *(word for words in SIZE_WORDS.values() for word in words)}
@@ -327,24 +327,27 @@ def plan_edit(
     """Which pixels an edit keeps: the objects ``keep`` names, or all but those ``regenerate``
     names (exactly one of the two).
 
-    Object masks grow by ``margin`` pixels (a kept object keeps its rim; a regenerated one
-    takes its rim along), so a pixel the segmenter missed at an edge is not left behind.
+    Kept objects keep exactly their (colour-refined) masks; regenerated objects take a rim of
+    ``margin`` pixels along, so no fringe of their old colour is left behind; the background
+    is kept or repainted with the words ("background" named or not).
     """
     if (keep is None) == (regenerate is None):
         raise ValueError("say what to keep (keep='the disk') or what to regenerate "
                          "(regenerate='the red disk'), one of the two")  # fmt: skip
     image = _check_image(image)
     objects = find_objects(segmenter, image)
-    chosen, background, note = select_objects(objects, keep if keep is not None else regenerate)
-    mask = np.zeros(image.shape[:2], dtype=bool)
-    for obj in chosen:
-        mask |= _grown(obj.mask, margin)
-    if background:  # everything that is not an object
-        mask |= ~np.any([obj.mask for obj in objects], axis=0) if objects else True
+    chosen, named_background, note = select_objects(
+        objects, keep if keep is not None else regenerate
+    )
     others = [obj for obj in objects if obj not in chosen]
-    if keep is not None:
-        return EditPlan(mask, chosen, others, background, note)
-    return EditPlan(~mask, others, chosen, not background, note)
+    kept, redrawn = (chosen, others) if keep is not None else (others, chosen)
+    background_kept = named_background == (keep is not None)
+    mask = np.full(image.shape[:2], background_kept)
+    for obj in redrawn:
+        mask &= ~_grown(obj.mask, margin)
+    for obj in kept:
+        mask |= obj.mask
+    return EditPlan(mask, kept, redrawn, background_kept, note)
 
 
 def keep_mask(segmenter: nn.Module, image: np.ndarray, keep: str) -> np.ndarray:

@@ -179,7 +179,7 @@ def _generate_scenes(prompts: list[str], n: int, steps: int, guidance: float, se
                "out": None if out is None else str(out)}  # fmt: skip
     if figures is not None:
         summary["figures"] = _scene_figures(figures, model, schedule, images, repeated, steps,
-                                            guidance, seed)  # fmt: skip
+                                            guidance, seed, columns=n)  # fmt: skip
     if as_json:
         typer.echo(json.dumps(summary))
         return
@@ -209,9 +209,10 @@ def _save_scenes(out: Path, images, prompts: list[str], columns: int) -> None:
 
 
 def _scene_figures(folder: Path, model, schedule, images, prompts: list[str], steps: int,
-                   guidance: float, seed: int) -> list[str]:  # fmt: skip
-    """scenes.png: the scenes with their prompts, green where the attribute judge agrees;
-    attention.png: the first prompt's scene and where its pixels looked at each word."""
+                   guidance: float, seed: int, columns: int) -> list[str]:  # fmt: skip
+    """scenes.png: the scenes with their prompts (a row per prompt, up to 8 columns), green
+    where the attribute judge agrees; attention.png: the first prompt's scene and where its
+    pixels looked at each word."""
     from neuralens import checkpoints, plots
     from neuralens.plots.captions import plot_captioned_scenes, plot_word_attention
     from neuralens.studies import words_as_prompts as study
@@ -220,7 +221,8 @@ def _scene_figures(folder: Path, model, schedule, images, prompts: list[str], st
     if all(prompt.strip() for prompt in prompts):
         judge = checkpoints.load_shipped("attributes")
         marks = study.prompt_match_rate(judge, images, prompts)[1]
-    paths = [plots.save(plot_captioned_scenes(images, prompts, marks=marks), folder / "scenes.png")]
+    grid = plot_captioned_scenes(images, prompts, columns=min(columns, 8), marks=marks)
+    paths = [plots.save(grid, folder / "scenes.png")]
     if prompts[0].strip():
         seen = study.word_attention(model, schedule, prompts[0], steps, guidance, seed)
         figure = plot_word_attention(seen.image, seen.words, seen.maps)

@@ -59,3 +59,28 @@ def test_the_legend_stays_above_the_errors():
     column = int(round(frames.ax.transData.transform((0.0, 0.0))[0])) - int(box.x0 + 3)
     assert 0 <= column < len(row)  # the first error runs up behind the legend
     assert row.min() > 200  # the legend's white everywhere, no error's orange over it
+
+
+def test_the_points_lie_over_their_errors():
+    frames = plots.LineFitFrames(X, Y, ("x", "y"))
+    image = frames.frame(0.0, 30.0)  # every error runs up from its point
+    data, error = (np.array([int(plots.COLORS[role][i : i + 2], 16) for i in (1, 3, 5)])
+                   for role in ("data", "error"))  # fmt: skip
+    under = 0.4 * 255 + 0.6 * error  # one error (opacity 0.6) on white paper
+    over = 0.6 * data + 0.4 * under  # a point (opacity 0.6) over it
+    for x, y in zip(X, Y, strict=True):
+        assert np.abs(pixel(frames, image, x, y) - over).max() < 20
+
+
+def test_the_points_layer_is_what_matplotlib_draws():
+    frames = plots.LineFitFrames(X, Y, ("x", "y"))
+    figure, _, layer = frames.background(frames.data_limits)
+    frames.canvas.restore_region(figure)
+    empty = np.asarray(frames.canvas.buffer_rgba())[..., :3].astype(int)
+    frames.ax.figure.draw_artist(frames.points)
+    drawn = np.asarray(frames.canvas.buffer_rgba())[..., :3].astype(int)
+    frames.canvas.restore_region(figure)
+    buffer = np.asarray(frames.canvas.buffer_rgba())
+    frames.lay_points(buffer, layer)
+    assert (np.abs(drawn - empty).max(axis=2) > 30).sum() > 20  # four points drawn
+    assert np.abs(buffer[..., :3].astype(int) - drawn).max() <= 2

@@ -132,16 +132,21 @@ def test_instructions_change_one_thing_and_never_clash():
         assert any(name == f"{o['colour']} {o['shape']}" for o in truth)
 
 
-def test_the_benchmark_keeps_kept_pixels_and_the_judge_is_not_fooled_by_unedited_scenes():
+@pytest.mark.parametrize("max_objects", [1, 3])
+def test_the_benchmark_keeps_kept_pixels_and_the_judge_is_not_fooled_by_unedited_scenes(
+    max_objects,
+):
     model, schedule = tiny_text_model()
-    data = make_captioned_scenes(4, seed=30_000)
+    data = make_captioned_scenes(4, seed=30_000, max_objects=max_objects)
     segmenter = truth_segmenter(data)
     judge = checkpoints.load_shipped("attributes")
     with torch_threads(1):
-        result = edit_benchmark(model, schedule, segmenter, judge, n=4, steps=2, batch_size=3)
+        result = edit_benchmark(model, schedule, segmenter, judge, n=4, steps=2, batch_size=3,
+                                max_objects=max_objects)  # fmt: skip
     assert result["max_kept_difference"] == 0 and result["not_found"] == 0
     assert result["unedited_match_rate"] == 0.0  # every new prompt changes something
     assert result["match_rate"] <= 0.5  # an untrained model does not draw the new prompts
+    assert result["max_objects"] == max_objects
 
 
 def test_pictures_become_scenes_of_the_models_size_and_odd_ones_are_refused():

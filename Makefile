@@ -49,7 +49,7 @@ weights: $(STAMP)
 	done
 	$(VENV)/bin/neuralens train attributes --device cpu --out build/weights --overwrite
 	cp build/weights/attributes.safetensors build/weights/attributes.json src/neuralens/weights/
-	# the segmenter of words-as-the-prompt's edits: 6,400 captioned scenes, 3 epochs (600 steps)
+	# the segmenter of words-as-the-prompt's edits: 9,600 captioned scenes, 3 epochs (900 steps)
 	$(VENV)/bin/neuralens train vision-tasks --data captioned-scenes --epochs 3 --device cpu \
 	  --out build/weights/captioned-scenes --overwrite
 	for ext in safetensors json; do \

@@ -7,9 +7,10 @@ objects (instances, chapter 1), words pick which objects stay (:func:`plan_edit`
 text-conditioned diffusion model *inpaints* everything else under the new sentence
 (``words_as_prompts.edit_frames``, RePaint): the kept pixels come back bit for bit.
 
-Each object the segmenter finds is named with the generator's words: its shape is the
-segmenter's class, its colour the generator colour nearest to the object's mean pixel
-colour, its size and place follow from its box (:func:`find_objects`). The words to keep
+Each object the segmenter finds is named with the generator's words (:func:`find_objects`):
+its shape is the segmenter's class, its mask is completed by colour (:func:`refine_mask`), its
+colour is the generator colour nearest to the mask's median pixel, and its size and place
+follow from its box. The words to keep
 (or to regenerate) are read like a caption (``parse_caption``: "the red disk", "square and
 triangle", "circle" for "disk"); "background" (or a background's name, "the grass") names
 everything that is not an object. When several objects fit one name ("the disk" in a scene

@@ -25,7 +25,9 @@ from neuralens.plots.linear import plot_line_fit
 from neuralens.plots.style import COLORS
 
 ERROR_ALPHA = 0.6  # opacity of one error segment; overlapping segments darken, as in matplotlib
-MAX_BACKGROUNDS = 8  # y-ranges kept drawn (each about 0.8 MB)
+# y-ranges kept drawn (each about 1 MB): the wine sliders' windows reach 33, and a class
+# sweeping them all would otherwise redraw a background (about 0.1 s) on most moves
+MAX_BACKGROUNDS = 36
 
 
 class LineFitFrames:
@@ -86,8 +88,8 @@ class LineFitFrames:
         self.canvas.get_renderer().clear()  # transparent: RGBA (0, 0, 0, 0) everywhere
         self.ax.figure.draw_artist(self.points)
         layer = np.asarray(self.canvas.buffer_rgba()).reshape(-1, 4)
-        touched = np.flatnonzero(layer[:, 3])
-        return touched, layer[touched, :3].astype(float), layer[touched, 3:] / 255.0
+        touched = np.flatnonzero(layer[:, 3]).astype(np.int32)
+        return touched, layer[touched, :3].copy(), (layer[touched, 3:] / 255).astype(np.float32)
 
     @staticmethod
     def lay_points(buffer: np.ndarray, layer: tuple) -> None:

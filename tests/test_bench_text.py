@@ -68,4 +68,21 @@ def test_a_quick_run_on_a_tiny_model_reports_every_part(tmp_path):
     assert max(row["match_rate"] for row in result["single_object"]) < 0.5
     assert [s["threads"] for s in result["speed"]] == [1, 2]
     assert all(s["seconds"] > 0 and s["scenes"] == 8 and s["steps"] == 2 for s in result["speed"])
-    assert result["edits"] is None and "load_after" in result
+    assert result["edits"] is None and result["edits_note"].startswith("edit_n = 0")
+    assert "load_after" in result
+
+
+def test_edits_without_a_shipped_segmenter_are_a_note_not_a_crash(monkeypatch):
+    from neuralens.bench.text import edits
+    from neuralens.checkpoints import CheckpointError
+    from neuralens.studies import scene_edit
+
+    def missing(path=None):
+        raise CheckpointError("no shipped weights for 'unet-captioned-scenes'")
+
+    monkeypatch.setattr(scene_edit, "load_segmenter", missing)
+    result, note = edits(None, None, None, n=2, steps=2, guidance=3.0)
+    assert (
+        result is None
+        and note == "edits not measured: no shipped weights for 'unet-captioned-scenes'"
+    )

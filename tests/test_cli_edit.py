@@ -55,6 +55,7 @@ def test_an_edit_keeps_the_disk_exactly_in_the_saved_scene(files, monkeypatch, c
     summary = json.loads(stdout)
     assert summary["kept"] == "a small red disk on the left"
     assert summary["repainted"] == "a large blue square at the top, the background"
+    assert summary["note"] == ""  # the prompt describes the kept disk
     edited, kept = np.asarray(Image.open(out)), instances[0]
     assert summary["kept_pixels"] == kept.sum() and np.array_equal(edited[kept], image[kept])
     assert not np.array_equal(edited[~kept], image[~kept])

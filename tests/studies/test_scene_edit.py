@@ -27,6 +27,7 @@ from neuralens.studies.scene_edit import (
     keep_mask,
     plan_edit,
     prepare_scene,
+    prompt_check,
     read_names,
     refine_mask,
 )
@@ -70,6 +71,10 @@ def test_keep_mask_is_the_named_objects_and_regenerated_ones_take_a_rim_along():
     assert [o.shape for o in plan.regenerated] == ["disk"] and plan.kept[0].shape == "square"
     assert plan.summary() == ("a large blue square at the top, the background",
                               "a small red disk on the left")  # fmt: skip
+    assert prompt_check(plan, TWO) == "" and prompt_check(plan, "") == ""
+    assert prompt_check(plan, "a big blue circle at the top on sand") == (
+        "the prompt does not describe a large blue square at the top, which is kept"
+    )
     plan = plan_edit(segmenter, image, regenerate="disk and background")
     assert (
         np.array_equal(plan.keep, square) and plan.summary()[0] == "a large blue square at the top"
@@ -153,6 +158,7 @@ def test_pictures_become_scenes_of_the_models_size_and_odd_ones_are_refused():
     image = make_captioned_scenes(1, seed=4).images[0]
     twice = image.repeat(2, axis=0).repeat(2, axis=1)  # (64, 64, 3), each pixel 2x2
     assert np.array_equal(prepare_scene(twice), image)  # exactly back
+    assert prepare_scene(twice).flags.writeable  # torch warns on read-only arrays
     assert np.array_equal(prepare_scene(image), image)
     rgba = np.concatenate([image, np.full((32, 32, 1), 7, np.uint8)], axis=2)
     assert np.array_equal(prepare_scene(rgba), image)

@@ -83,8 +83,9 @@ def edit(
     if out is not None:
         _save_png(out, last.x[0])
     kept, redrawn = plan.summary()
+    note = "; ".join(filter(None, [plan.note, scene_edit.prompt_check(plan, prompt)]))
     summary = {"command": "edit", "prompt": prompt, "kept": kept, "repainted": redrawn,
-               "kept_pixels": int(plan.keep.sum()), "note": plan.note, "steps": steps,
+               "kept_pixels": int(plan.keep.sum()), "note": note, "steps": steps,
                "guidance": guidance, "seed": seed,
                "out": None if out is None else str(out)}  # fmt: skip
     _report(summary, as_json)

@@ -87,6 +87,10 @@ class SceneObject:
         return {"shape": self.shape, "colour": self.colour, "size": self.size,
                 "position": self.position}  # fmt: skip
 
+    def fits(self, named: dict[str, str]) -> bool:
+        """Whether the object has every attribute ``named`` gives (e.g. ``{"shape": "disk"}``)."""
+        return named.items() <= self.attributes().items()
+
 
 @dataclass
 class EditPlan:
@@ -156,7 +160,7 @@ def prepare_scene(picture: np.ndarray, size: int = 32) -> np.ndarray:
     if height == size:
         return rgb
     resample = Image.Resampling.BOX if height > size else Image.Resampling.NEAREST
-    return np.asarray(Image.fromarray(rgb).resize((size, size), resample))
+    return np.array(Image.fromarray(rgb).resize((size, size), resample))  # a writable copy
 
 
 def _nearest(value: float, centres: dict[str, float]) -> str:
@@ -299,7 +303,7 @@ def select_objects(objects: list[SceneObject], words: str) -> tuple[list[SceneOb
     chosen: list[SceneObject] = []
     notes = []
     for wanted in named:
-        hits = [obj for obj in objects if wanted.items() <= obj.attributes().items()]
+        hits = [obj for obj in objects if obj.fits(wanted)]
         if not hits:
             raise ValueError(f"no {_phrase(wanted)} here; this scene shows {scene_words(objects)}")
         if len(hits) > 1:
@@ -349,6 +353,20 @@ def plan_edit(
     for obj in kept:
         mask |= obj.mask
     return EditPlan(mask, kept, redrawn, background_kept, note)
+
+
+def prompt_check(plan: EditPlan, prompt: str) -> str:
+    """A note naming the kept objects that ``prompt`` does not describe ("" when it describes
+    them all, or is empty): the new picture still holds them, so the prompt should say so.
+
+    The model repaints the rest to fit the whole sentence; a sentence that leaves a kept
+    object out (or gives it another colour) asks for a picture the edit cannot give.
+    """
+    wanted, _ = parse_caption(prompt)
+    if not prompt.strip():
+        return ""
+    missing = [obj.words() for obj in plan.kept if not any(map(obj.fits, wanted))]
+    return f"the prompt does not describe {' and '.join(missing)}, which is kept" if missing else ""
 
 
 def keep_mask(segmenter: nn.Module, image: np.ndarray, keep: str) -> np.ndarray:

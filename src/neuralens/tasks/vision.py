@@ -28,8 +28,7 @@ from neuralens.data.captioned_scenes import SHAPES as CAPTIONED_SHAPES
 from neuralens.data.captioned_scenes import make_captioned_scenes
 from neuralens.data.coco import load_coco_folder
 from neuralens.data.digit_scenes import DIGIT_SCENE_CLASSES, make_digit_scenes
-from neuralens.data.errors import DatasetError
-from neuralens.data.mnist import idx_folder, verify_idx_folder
+from neuralens.data.mnist import available_size
 from neuralens.data.shapes import SHAPE_CLASSES, Shapes, make_shapes
 from neuralens.detection.centernet import Detections, decode_heatmaps, encode_boxes
 from neuralens.detection.instances import connected_components, group_instances
@@ -321,7 +320,7 @@ SCENE_SETS = {
     "shapes": (lambda n, split, seed: make_shapes(n, seed=seed, max_objects=4, overlap=True),
                SHAPE_CLASSES, 19_200, 1_000, SHAPE_CLASSES.index("triangle")),
     "digit-scenes": (lambda n, split, seed: make_digit_scenes(n, split, seed=seed,
-                                                              size=_mnist_size()),
+                                                              size=available_size("mnist")),
                      DIGIT_SCENE_CLASSES, 8_000, 1_000, 7),
     # words as the prompt's scenes (32x32 RGB on textured backgrounds): the segmenter that
     # finds the object an edit keeps; 9,600 scenes, 300 steps an epoch (200 steps named
@@ -330,15 +329,6 @@ SCENE_SETS = {
                          CAPTIONED_SHAPES.index("triangle")),
 }  # fmt: skip
 TRAIN_SEED, TEST_SEED = 1, 10_000  # different seeds: test scenes are never training scenes
-
-
-def _mnist_size() -> str:
-    """Full MNIST when its files are there (``$NEURALENS_DATA``), else the bundled mini set."""
-    try:
-        verify_idx_folder("mnist", idx_folder("mnist"))
-    except DatasetError:
-        return "mini"
-    return "full"
 
 
 def load_scenes(dataset: str, split: str, limit: int | None = None) -> tuple[Shapes, tuple, int]:

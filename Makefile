@@ -49,6 +49,11 @@ weights: $(STAMP)
 	done
 	$(VENV)/bin/neuralens train attributes --device cpu --out build/weights --overwrite
 	cp build/weights/attributes.safetensors build/weights/attributes.json src/neuralens/weights/
+	for data in shapes digit-scenes; do \
+	  $(VENV)/bin/neuralens train vision-tasks --data $$data --threads 1 --out build/weights/$$data \
+	    --overwrite || exit 1; \
+	  for ext in safetensors json; do cp build/weights/$$data/unet.$$ext src/neuralens/weights/unet-$$data.$$ext; done; \
+	done
 	# the segmenter of words-as-the-prompt's edits: 9,600 captioned scenes, 3 epochs (900 steps)
 	$(VENV)/bin/neuralens train vision-tasks --data captioned-scenes --epochs 3 --device cpu \
 	  --out build/weights/captioned-scenes --overwrite

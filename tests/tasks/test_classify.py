@@ -16,11 +16,11 @@ from neuralens.tasks.task import Recipe
 from neuralens.training import TrainConfig
 
 
-@pytest.mark.parametrize("model", ["cnn", "mlp"])
-def test_shipped_recipes_augment_training_batches_with_handwriting(model):
+def test_the_shipped_mlp_recipe_augments_training_batches_with_handwriting():
     """Old code: the recipes had no handwriting option; their batches were MNIST's own."""
-    recipe = TASK.recipe_for(model)
+    recipe = TASK.recipe_for("mlp")
     assert recipe.augment == "handwriting"
+    assert TASK.recipe_for("cnn").augment == ""  # measured worse on other hands (bench robust)
     data, classes = make_data("mnist-mini", "cpu", 256, recipe)
     index = torch.arange(64)
     trained_on = data.batch(index, torch.Generator().manual_seed(0))

@@ -2,10 +2,12 @@
 
 The network outputs one score (logit) per class; softmax turns them into probabilities
 and the loss is the cross-entropy of the true class, ``-log softmax(z)_y``. The recipes
-are what the shipped weights are trained with (``make weights``), both with handwriting
-augmentation (``training.handwriting``) so that digits drawn by other hands are read too;
-without it the CNN reached 99.25 % on the MNIST test set after 2 epochs, the MLP 98.44 %
-after 6 (``neuralens bench robust`` compares the two side by side).
+are what the shipped weights are trained with (``make weights``). The MLP's adds
+handwriting augmentation (``training.handwriting``: other hands' slant, size, pen and
+wobble): on 1,000 digits MNIST never saw (``neuralens bench robust``) it raised the MLP
+from 92.1 % to 95.3 % (MNIST test 98.44 % -> 98.80 %). The CNN's does not: with it the CNN
+read 95.6 % of them (MNIST 99.20 %), without it 97.5 % (99.25 %), so its 1-pixel shifts
+alone are kept.
 
 >>> TASK.recipe_for("cnn").train.num_epochs
 2
@@ -122,15 +124,9 @@ TASK = Task(
     summary="one category per image (MNIST digits, clothes, your own folders)",
     loss_fn=classification_loss,
     recipes=(
-        # 1-pixel shifts: the digit moves, the filters still find its strokes; handwriting:
-        # other hands' slant, size, pen and wobble, so drawn digits are recognised too
-        Recipe(
-            "cnn",
-            CNNConfig(),
-            TrainConfig(num_epochs=2, batch_size=128, lr=3e-3),
-            1,
-            augment="handwriting",
-        ),
+        # 1-pixel shifts: the digit moves, the filters still find its strokes (handwriting
+        # augmentation measured worse for the CNN on other hands: see above)
+        Recipe("cnn", CNNConfig(), TrainConfig(num_epochs=2, batch_size=128, lr=3e-3), 1),
         # no shifts (an MLP has no notion of "the same digit, shifted"), but other hands
         Recipe(
             "mlp",

@@ -136,3 +136,28 @@ def test_bad_inpaint_input_is_one_line(monkeypatch, capsys, pictures, weights, i
     )  # fmt: skip
     assert code == 2 and err.startswith(message) and err.count("\n") == 1
     assert not (pictures / "o.npz").exists()
+
+
+def test_generate_digit_figures_writes_the_six_and_keeps_existing_ones(
+    monkeypatch, capsys, tmp_path, weights
+):
+    folder = tmp_path / "figures"
+    args = ["generate", "--digit", "3", "--n", "1", "--steps", "2", "--weights", str(weights),
+            "--figures", str(folder)]  # fmt: skip
+    code, out, err = run_main(monkeypatch, capsys, *args)
+    assert code == 0, err
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [
+            "noising.png",
+            "trajectory.png",
+            "samples.png",
+            "guidance.png",
+            "inpainting.png",
+            "trajectory.gif",
+        ]  # fmt: skip
+    )
+    assert out.count("wrote ") == 6
+    before = (folder / "samples.png").read_bytes()
+    code, _, err = run_main(monkeypatch, capsys, *args)
+    assert code == 2 and "pass --overwrite" in err and len(err.strip().splitlines()) == 1
+    assert (folder / "samples.png").read_bytes() == before  # nothing replaced

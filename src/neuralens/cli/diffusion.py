@@ -123,7 +123,10 @@ def generate(
     overwrite: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
     figures: Annotated[
         Path | None,
-        typer.Option(help="Words only: a folder for scenes.png (judged) and attention.png."),
+        typer.Option(
+            help="A folder for figures: digits: the chapter's six; words: "
+            "scenes.png (judged) and attention.png."
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -136,8 +139,6 @@ def generate(
         _generate_scenes(prompt, n, steps, guidance, seed, out, weights, overwrite,
                          figures, as_json)  # fmt: skip
         return
-    if figures is not None:
-        raise ValueError("--figures draws the word attention of --prompt scenes, not digits")
     from neuralens import diffusion
     from neuralens.studies import digit_diffusion as study
 
@@ -146,10 +147,20 @@ def generate(
     steps = 20 if steps is None else steps
     diffusion.check_sampling(steps, guidance, schedule, "ddim")
     _check_free(out, overwrite)
+    if figures is not None:
+        from neuralens.cli.digit_figures import FIGURE_NAMES
+
+        for name in FIGURE_NAMES:
+            _check_free(figures / name, overwrite)
     images = study.generate(model, schedule, digit, n=n, steps=steps, guidance=guidance, seed=seed)
     if out is not None:
         _save(out, images, digit)
     _report("generate", images, digit, out, as_json, steps=steps, guidance=guidance, seed=seed)
+    if figures is not None:
+        from neuralens.cli.digit_figures import write_digit_figures
+
+        for path in write_digit_figures(figures, model, schedule, digit, steps, guidance, seed):
+            typer.echo(f"wrote {path}", err=as_json)
 
 
 def _generate_scenes(prompts: list[str], n: int, steps: int, guidance: float, seed: int,

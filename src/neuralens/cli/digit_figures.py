@@ -27,6 +27,8 @@ from neuralens.studies.digit_diffusion import generate, generate_frames
 
 NOISING_STEPS = (0, 100, 250, 500, 750, 999)
 GUIDANCE_SCALES = (0.0, 1.0, 3.0, 7.0)
+FIGURE_NAMES = ("noising.png", "trajectory.png", "samples.png", "guidance.png",
+                "inpainting.png", "trajectory.gif")  # fmt: skip
 
 
 def write_digit_figures(

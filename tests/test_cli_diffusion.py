@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import asdict
 
 import numpy as np
 import pytest
+from cli_main import run_main
 from PIL import Image
 
 from neuralens import checkpoints, diffusion
-from neuralens.cli import main
 from neuralens.models import EpsUNet, EpsUNetConfig
 
 
@@ -22,17 +21,6 @@ def weights(tmp_path_factory):
     schedule = diffusion.ScheduleConfig(num_steps=50)
     checkpoints.save_model(path, model, task="denoise", components={"schedule": asdict(schedule)})
     return path
-
-
-def run_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["neuralens", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exit_info:
-        code = exit_info.code or 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_generate_writes_an_npz_of_requested_digits(monkeypatch, capsys, tmp_path, weights):

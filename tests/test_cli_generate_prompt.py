@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import asdict
 
 import numpy as np
 import pytest
 import torch
+from cli_main import run_main
 from PIL import Image
 
 from neuralens import checkpoints, diffusion
-from neuralens.cli import main
 from neuralens.models.text import TextEncoderConfig
 from neuralens.models.text_eps_unet import TextEpsUNet, TextEpsUNetConfig
 
@@ -33,17 +32,6 @@ def weights(tmp_path_factory):
     checkpoints.save_model(path, model, task="text-to-image",
                            components={"schedule": asdict(schedule)})  # fmt: skip
     return path
-
-
-def run_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["neuralens", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exit_info:
-        code = exit_info.code or 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_prompts_write_an_npz_of_rgb_scenes_with_their_prompts(monkeypatch, capsys, tmp_path,

@@ -19,6 +19,15 @@ def figure_image(label: str, **kwargs) -> gr.Image:
     )  # fmt: skip
 
 
+def sampling_controls(prefix: str, steps: int) -> tuple[gr.Slider, gr.Slider, gr.Number]:
+    """A diffusion sampler's guidance scale, number of DDIM steps and seed, in the current row;
+    their element ids start with ``prefix`` (``prefix-guidance``, ``-steps``, ``-seed``)."""
+    guidance = gr.Slider(0, 7, value=3, step=0.5, label="guidance s", elem_id=f"{prefix}-guidance")
+    count = gr.Slider(1, 100, value=steps, step=1, label="DDIM steps", elem_id=f"{prefix}-steps")
+    seed = gr.Number(0, precision=0, label="seed", elem_id=f"{prefix}-seed")
+    return guidance, count, seed
+
+
 LABEL_BAND = 30  # white rows above each figure: the image's floating label sits there
 
 

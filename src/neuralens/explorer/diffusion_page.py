@@ -13,7 +13,13 @@ import gradio as gr
 import numpy as np
 
 from neuralens.explorer.chapter import Chapter
-from neuralens.explorer.components import chapter_header, figure_image, read_number, show
+from neuralens.explorer.components import (
+    chapter_header,
+    figure_image,
+    read_number,
+    sampling_controls,
+    show,
+)
 
 LEAD = (
     "A **diffusion model** learns to remove noise. Training mixes Gaussian noise into "
@@ -162,9 +168,7 @@ def generate_section() -> None:
     with gr.Row():
         digit = gr.Dropdown(list(range(10)), value=7, label="digit (the prompt)",
                             elem_id="diff-digit")  # fmt: skip
-        guidance = gr.Slider(0, 7, value=3, step=0.5, label="guidance s", elem_id="diff-guidance")
-        steps = gr.Slider(1, 100, value=20, step=1, label="DDIM steps", elem_id="diff-steps")
-        seed = gr.Number(0, precision=0, label="seed", elem_id="diff-seed")
+        guidance, steps, seed = sampling_controls("diff", steps=20)
     button = gr.Button("Generate", variant="primary", elem_id="diff-generate")
     status = gr.Markdown(elem_id="diff-status")
     with gr.Row():

@@ -20,6 +20,7 @@ from neuralens.explorer.components import (
     figure_image,
     on_page_load,
     read_number,
+    sampling_controls,
     show,
 )
 
@@ -114,9 +115,7 @@ def generate_section(scene: gr.State) -> None:
     gr.Markdown("## Draw a scene from a sentence\n" + GUIDANCE_TEXT)
     prompt = gr.Textbox(EXAMPLE, label="the prompt (a sentence)", elem_id="words-prompt")
     with gr.Row():
-        guidance = gr.Slider(0, 7, value=3, step=0.5, label="guidance s", elem_id="words-guidance")
-        steps = gr.Slider(1, 100, value=25, step=1, label="DDIM steps", elem_id="words-steps")
-        seed = gr.Number(0, precision=0, label="seed", elem_id="words-seed")
+        guidance, steps, seed = sampling_controls("words", steps=25)
     button = gr.Button("Generate", variant="primary", elem_id="words-generate")
     status = gr.Markdown(elem_id="words-status")
     with gr.Row():
@@ -214,10 +213,7 @@ def edit_section(drawn: gr.State) -> None:
         prompt = gr.Textbox(EDIT_EXAMPLE, label="the new sentence",
                             elem_id="words-edit-prompt")  # fmt: skip
     with gr.Row():
-        guidance = gr.Slider(0, 7, value=3, step=0.5, label="guidance s",
-                             elem_id="words-edit-guidance")  # fmt: skip
-        steps = gr.Slider(1, 100, value=25, step=1, label="DDIM steps", elem_id="words-edit-steps")
-        seed = gr.Number(0, precision=0, label="seed", elem_id="words-edit-seed")
+        guidance, steps, seed = sampling_controls("words-edit", steps=25)
     button = gr.Button("Edit", variant="primary", elem_id="words-edit-run")
     status = gr.Markdown(elem_id="words-edit-status")
     with gr.Row():

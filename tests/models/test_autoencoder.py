@@ -68,10 +68,33 @@ def test_registered_by_name():
     assert isinstance(build_model("vae", {"beta": 0.5}), VAE)
 
 
+def test_a_wider_decoder_with_3x3_filters_keeps_the_shapes_and_the_bottleneck():
+    config = AutoEncoderConfig(**TINY, decoder_channels=(6, 12), up_kernel=3, head_kernel=3)
+    model = AutoEncoder(config).eval()
+    assert model.ups[0].reduce.conv.weight.shape == (6, 12, 3, 3)  # d1 -> d0 after doubling
+    assert model.head.weight.shape == (1, 6, 3, 3)
+    x = torch.rand(2, 1, 8, 8)
+    with torch.no_grad():
+        assert torch.allclose(model(x)[0], model.decode(model.encode(x)))
+    skips = AutoEncoder(AutoEncoderConfig(**TINY, decoder_channels=(6, 12), skips=True))
+    assert skips(x)[0].shape == (2, 1, 8, 8)  # the skips keep the encoder's widths
+
+
+def test_default_decoder_mirrors_the_encoder_as_old_checkpoints_expect():
+    """Configs saved before the decoder options load into the same layers."""
+    model = AutoEncoder(AutoEncoderConfig(**TINY))
+    assert model.config.decoder_sizes == (4, 8)
+    assert model.head.weight.shape == (1, 4, 1, 1)
+    assert model.ups[0].reduce.conv.weight.shape == (4, 8, 1, 1)
+
+
 @pytest.mark.parametrize(
     "bad",
-    [{"channels": (8,)}, {"latent_dim": 0}, {"image_size": 30}, {"noise_std": -1.0}],
-)
+    [{"channels": (8,)}, {"latent_dim": 0}, {"image_size": 30}, {"noise_std": -1.0},
+     {"channels": (8, 16), "decoder_channels": (8, 16, 32)},
+     {"channels": (8, 16), "decoder_channels": (0, 16)}, {"up_kernel": 2},
+     {"head_kernel": 0}, {"likelihood": "poisson"}, {"pixel_std": -0.1}],
+)  # fmt: skip
 def test_bad_configs_are_clear_errors(bad):
     with pytest.raises(ValueError):
         AutoEncoderConfig(**bad)

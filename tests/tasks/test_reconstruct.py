@@ -1,4 +1,4 @@
-"""The reconstruct task's loss: BCE per pixel, the VAE's KL term, the denoising input."""
+"""The reconstruct task's loss: BCE or Gaussian pixels, the VAE's KL term, the denoising input."""
 
 from __future__ import annotations
 
@@ -53,3 +53,27 @@ def test_denoising_feeds_noisy_images_while_training_only():
     assert not torch.equal(seen[0], images) and torch.equal(seen[1], images)
     noisy = corrupt(images, 0.3)
     assert noisy.min() >= 0 and noisy.max() <= 1
+
+
+def test_gaussian_decoder_loss_is_squared_error_over_two_variances():
+    torch.manual_seed(0)
+    model = AutoEncoder(AutoEncoderConfig(**TINY, likelihood="gaussian", pixel_std=0.2)).eval()
+    images = torch.rand(3, 1, 8, 8)
+    loss, metrics = reconstruction_loss(model, {"images": images})
+    expected = metrics["mse"] / (2 * 0.2**2) + torch.log(torch.tensor(0.2))
+    assert torch.allclose(loss, expected, atol=1e-5)
+
+
+def test_calibrated_gaussian_decoder_weighs_errors_by_the_batchs_own_error():
+    """pixel_std 0: sigma^2 = the batch's MSE, so the reconstruction's gradient is the MSE's
+    divided by 2 MSE (Rybkin et al. 2021): a well-reconstructed batch pulls harder on the KL."""
+    torch.manual_seed(0)
+    images = torch.rand(3, 1, 8, 8)
+    grads = {}
+    for std in (0.0, 1.0):
+        torch.manual_seed(0)
+        model = AutoEncoder(AutoEncoderConfig(**TINY, likelihood="gaussian", pixel_std=std))
+        loss, metrics = reconstruction_loss(model.eval(), {"images": images})
+        loss.backward()
+        grads[std] = model.head.bias.grad.clone()
+    assert torch.allclose(grads[0.0], grads[1.0] / metrics["mse"], rtol=1e-4)

@@ -31,6 +31,7 @@ from torch import nn
 from neuralens.models.blocks import ConvNormAct, DownBlock, UpBlock
 
 LOG_VAR_RANGE = (-12.0, 8.0)  # clamp of log sigma^2: keeps exp() finite early in training
+LIKELIHOODS = ("bernoulli", "gaussian")  # the decoder's model of a pixel, p(x | z)
 
 
 @dataclass
@@ -44,14 +45,47 @@ class AutoEncoderConfig:
     latent_dim: int = 4  # the latent space: numbers per image
     noise_std: float = 0.0  # denoising: std of the Gaussian noise added to training inputs
     skips: bool = False  # U-Net: decoder stages also receive the encoder's maps (the contrast)
+    # the decoder's maps at full size, then after each halving (() mirrors ``channels``): a
+    # decoder wider than the encoder spends the compute where the picture is drawn
+    decoder_channels: tuple[int, ...] = ()
+    up_kernel: int = 1  # filter after each nearest-neighbour doubling (1: cheap, 3: sees shapes)
+    head_kernel: int = 1  # filter of the output head (maps -> pixels)
+    # p(x | z): "bernoulli" scores pixels by binary cross-entropy, "gaussian" by squared error
+    # over 2 pixel_std^2 (the metric learners compare); pixel_std 0 = the batch's own RMS error,
+    # the optimal (calibrated) decoder variance of Rybkin et al. 2021
+    likelihood: str = "bernoulli"
+    pixel_std: float = 0.0
 
     def __post_init__(self) -> None:
         self.channels = tuple(int(count) for count in self.channels)
+        self.decoder_channels = tuple(int(count) for count in self.decoder_channels)
         if len(self.channels) < 2 or any(count < 1 for count in self.channels):
             raise ValueError(
                 f"channels needs >= 2 sizes of >= 1 maps (full size, then halved), got "
                 f"{self.channels}"
             )
+        if self.decoder_channels and (
+            len(self.decoder_channels) != len(self.channels) or min(self.decoder_channels) < 1
+        ):
+            raise ValueError(
+                f"decoder_channels needs {len(self.channels)} sizes of >= 1 maps, one per size "
+                f"of channels {self.channels}, got {self.decoder_channels}"
+            )
+        if (
+            self.up_kernel % 2 == 0
+            or self.head_kernel % 2 == 0
+            or min(self.up_kernel, self.head_kernel) < 1
+        ):
+            raise ValueError(
+                f"up_kernel and head_kernel must be odd (same-size padding), got "
+                f"{self.up_kernel}, {self.head_kernel}"
+            )
+        if self.likelihood not in LIKELIHOODS:
+            raise ValueError(
+                f"likelihood must be one of {', '.join(LIKELIHOODS)}, got {self.likelihood!r}"
+            )
+        if not self.pixel_std >= 0:
+            raise ValueError(f"pixel_std must be >= 0 (0: calibrated), got {self.pixel_std}")
         if self.latent_dim < 1 or self.hidden_size < 0:
             raise ValueError(
                 f"latent_dim must be >= 1 and hidden_size >= 0, got {self.latent_dim}, "
@@ -77,8 +111,13 @@ class AutoEncoderConfig:
 
     @property
     def num_flat(self) -> int:
-        """Length of the flattened smallest maps: maps x height x width."""
+        """Length of the encoder's flattened smallest maps: maps x height x width."""
         return self.channels[-1] * self.feature_size**2
+
+    @property
+    def decoder_sizes(self) -> tuple[int, ...]:
+        """The decoder's maps per size, full size first (the encoder's unless set apart)."""
+        return self.decoder_channels or self.channels
 
 
 @dataclass
@@ -133,21 +172,25 @@ class AutoEncoder(nn.Module):
         self.to_latent = nn.Sequential(
             nn.Flatten(), *dense_path([config.num_flat, *hidden, outputs])
         )
-        side = config.feature_size
-        # (N, latent_dim) -> [hidden] -> (N, num_flat) -> (N, c_last, s, s)
+        side, decoder = config.feature_size, config.decoder_sizes
+        # (N, latent_dim) -> [hidden] -> (N, d_last * s * s) -> (N, d_last, s, s)
         self.from_latent = nn.Sequential(
-            *dense_path([config.latent_dim, *hidden, config.num_flat]),
+            *dense_path([config.latent_dim, *hidden, decoder[-1] * side**2]),
             nn.ReLU(),
-            nn.Unflatten(1, (sizes[-1], side, side)),
+            nn.Unflatten(1, (decoder[-1], side, side)),
         )
-        # the decoder mirrors the encoder: c_last -> ... -> c0, the size doubling each stage;
+        # the decoder walks back up: d_last -> ... -> d0, the size doubling each stage;
         # with skips, each stage also takes the encoder's maps of its output size (a U-Net)
-        reverse = sizes[::-1]
         self.ups = nn.ModuleList(
-            UpBlock(size_in, size_out if config.skips else 0, size_out, reduce_kernel=1)
-            for size_in, size_out in pairwise(reverse)
+            UpBlock(size_in, skip if config.skips else 0, size_out, reduce_kernel=config.up_kernel)
+            for (size_in, size_out), skip in zip(
+                pairwise(decoder[::-1]), sizes[-2::-1], strict=True
+            )
         )
-        self.head = nn.Conv2d(sizes[0], config.num_channels, 1)  # (N, c0, H, W) -> (N, C, H, W)
+        # (N, d0, H, W) -> (N, C, H, W)
+        self.head = nn.Conv2d(
+            decoder[0], config.num_channels, config.head_kernel, padding=config.head_kernel // 2
+        )
         # filters stored channels-last: the CPU's convolutions run faster on it (values unchanged)
         self.to(memory_format=torch.channels_last)
 

@@ -1,12 +1,12 @@
 """Reconstruct: the image is its own target (lecture: auto-encoders and the latent space).
 
 No labels: the network must give back its input after squeezing it through a few
-numbers. The loss treats each pixel in [0, 1] as the probability of ink and scores the
-reconstruction by binary cross-entropy, summed over the pixels of an image (the
-Bernoulli decoder of Kingma & Welling 2014 for MNIST); a VAE adds ``beta`` x KL of its
-latent Gaussian from N(0, I), so the loss is the negative ELBO (their eq. 3). Both are
-reported per pixel. The metric learners compare is the mean squared error per pixel,
-on the same scale as PCA's.
+numbers. The loss is -log p(x | z), summed over the pixels of an image: a Bernoulli
+decoder treats each pixel in [0, 1] as the probability of ink (binary cross-entropy, Kingma
+& Welling 2014 for MNIST), a Gaussian one scores squared errors (the model's
+``likelihood``); a VAE adds ``beta`` x KL of its latent Gaussian from N(0, I), so the loss
+is the negative ELBO (their eq. 3). Both are reported per pixel. The metric learners
+compare is the mean squared error per pixel, on the same scale as PCA's.
 
 >>> TASK.recipe_for("vae").model_config.latent_dim
 4
@@ -35,6 +35,32 @@ def corrupt(images: torch.Tensor, noise_std: float) -> torch.Tensor:
     return (images + noise_std * torch.randn_like(images)).clamp_(0.0, 1.0)
 
 
+def negative_log_likelihood(logits: torch.Tensor, images: torch.Tensor, squared: torch.Tensor,
+                            config) -> torch.Tensor:  # fmt: skip
+    """-log p(x | z) of each image, (N,), summed over its pixels, by ``config.likelihood``.
+
+    "bernoulli": binary cross-entropy (each pixel the probability of ink). "gaussian":
+    squared error / (2 sigma^2) + log sigma (constants dropped); ``pixel_std`` 0 takes sigma^2
+    as the batch's mean squared error, the decoder variance that maximises the likelihood
+    (Rybkin et al. 2021, sigma-VAE), so the reconstruction-KL balance tunes itself.
+
+    >>> config = AutoEncoderConfig(likelihood="gaussian", pixel_std=0.5)
+    >>> x, logits = torch.zeros(1, 1, 2, 2), torch.zeros(1, 1, 2, 2)  # predicts 0.5 everywhere
+    >>> squared = (torch.sigmoid(logits) - x).pow(2)
+    >>> round(negative_log_likelihood(logits, x, squared, config).item(), 4)  # 4 x (0.5 + log 0.5)
+    -0.7726
+    """
+    if config.likelihood == "bernoulli":
+        bce = F.binary_cross_entropy_with_logits(logits, images, reduction="none")
+        return bce.flatten(1).sum(dim=1)
+    if config.pixel_std:
+        variance = torch.tensor(config.pixel_std**2)
+    else:  # calibrated: the error itself, held constant for the gradient (a closed-form optimum)
+        variance = squared.detach().mean().clamp_min(1e-6)
+    per_pixel = squared / (2 * variance) + 0.5 * variance.log()
+    return per_pixel.flatten(1).sum(dim=1)
+
+
 def reconstruction_loss(model: nn.Module, batch: Batch) -> tuple[torch.Tensor, dict]:
     """Negative ELBO per pixel (AE: the binary cross-entropy alone), with MSE and KL.
 
@@ -49,9 +75,9 @@ def reconstruction_loss(model: nn.Module, batch: Batch) -> tuple[torch.Tensor, d
     inputs = corrupt(images, config.noise_std) if model.training and config.noise_std else images
     logits, mu, log_var = model(inputs)
     num_pixels = images[0].numel()
-    bce = F.binary_cross_entropy_with_logits(logits.float(), images, reduction="none")
-    loss_per_image = bce.flatten(1).sum(dim=1)  # (N,): -log p(x | z), Bernoulli pixels
-    mse = (torch.sigmoid(logits.float()) - images).pow(2).mean()
+    squared = (torch.sigmoid(logits.float()) - images).pow(2)  # (N, C, H, W)
+    mse = squared.mean()
+    loss_per_image = negative_log_likelihood(logits.float(), images, squared, config)  # (N,)
     metrics = {"mse": mse.detach()}
     if log_var is not None:  # VAE: + beta KL(q(z|x) || N(0, I))
         kl = kl_divergence(mu.float(), log_var.float())

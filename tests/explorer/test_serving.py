@@ -86,6 +86,14 @@ def test_light_events_run_at_once_and_heavy_ones_share_a_bounded_line():
     assert demo.delete_cache == (300, 900)
 
 
+def test_the_queue_does_not_summarise_every_event():
+    """Gradio's queue rebuilt a pandas summary of its last 10,000 events after every event
+    (old code: about 4 ms of each slider move); the explorer never shows that summary."""
+    demo = app.build_app(ServeConfig())
+    assert demo._queue.ANAYLTICS_CACHE_FREQUENCY >= 1000  # Gradio's own spelling
+    assert demo._queue.ANALYTICS_MAX_EVENTS <= 1000
+
+
 def test_serve_on_every_network_prints_a_warning_first():
     """`neuralens serve --host 0.0.0.0` says the explorer is reachable (old code: silent)."""
     sock, busy = listening_port()

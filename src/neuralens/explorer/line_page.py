@@ -12,6 +12,7 @@ from neuralens.explorer.components import (
     chapter_header,
     figure_image,
     on_page_load,
+    png_file,
     read_number,
     under_label,
 )
@@ -108,7 +109,8 @@ def draw(dataset: dict, w1, w0, loss: str):
     frames = plots.line_fit_frames(dataset["x"], dataset["y"], (x_name, y_name),
                                    dataset["points"])  # fast redraw  # fmt: skip
     note = "\n\n" + PIVOT_NOTE.format(x_name=x_name, x_mean=dataset["x"].mean())
-    return under_label(frames.frame(w1, w0, title)), loss_text(dataset, w1, w0, loss) + note
+    picture = png_file(under_label(frames.frame(w1, w0, title)))
+    return picture, loss_text(dataset, w1, w0, loss) + note
 
 
 def turn(dataset: dict, w1, height: float | None):

@@ -13,6 +13,7 @@ from neuralens.explorer.components import (
     chapter_header,
     figure_image,
     on_page_load,
+    png_file,
     show,
     under_label,
 )
@@ -63,9 +64,9 @@ def analyse(digit: np.ndarray, choice: str, info: dict | None, unit: float):
         f"**prediction: {chosen.classes[best]}** ({probabilities[best]:.0%})  \n{chosen.source}"
     )
     return (
-        under_label(plots.pixel_values_picture(digit)),  # fast redraws of the same figures
-        under_label(plots.flattened_picture(digit.ravel())),
-        under_label(plots.probabilities_picture(probabilities, chosen.classes)),
+        png_file(under_label(plots.pixel_values_picture(digit))),  # fast redraws, fast PNGs
+        png_file(under_label(plots.flattened_picture(digit.ravel()))),
+        png_file(under_label(plots.probabilities_picture(probabilities, chosen.classes))),
         summary,
         *unit_view(digit, chosen, unit),
     )
@@ -78,7 +79,7 @@ def unit_view(digit: np.ndarray, chosen: trained.ChosenModel, unit: float):
     x = digit / 255.0
     unit = int(min(unit, chosen.model.hidden[0].out_features - 1))
     weights, bias = hidden_unit(chosen.model, unit)
-    picture = under_label(plots.unit_picture(weights, x, bias, unit))
+    picture = png_file(under_label(plots.unit_picture(weights, x, bias, unit)))
     return picture, weighted_sum_text(weights, x, bias, unit)
 
 

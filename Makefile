@@ -62,6 +62,12 @@ weights: $(STAMP)
 	done
 	$(VENV)/bin/neuralens train diffusion --data mnist --threads 2 --out build/weights --overwrite
 	cp build/weights/diffusion.safetensors build/weights/diffusion.json src/neuralens/weights/
+	# words as the prompt: two one-thread processes (DDP over gloo) use both cores
+	OMP_NUM_THREADS=1 $(VENV)/bin/torchrun --standalone --nproc_per_node 2 -m neuralens train \
+	  text-to-image --data captioned-scenes --threads 1 --out build/weights/text-to-image --overwrite
+	for ext in safetensors json; do \
+	  cp build/weights/text-to-image/text_eps_unet.$$ext src/neuralens/weights/text-to-image.$$ext; \
+	done
 
 clean:
 	rm -rf $(VENV) test-output build *.egg-info

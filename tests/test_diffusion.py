@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 import torch
@@ -80,6 +81,54 @@ def test_eps_loss_is_zero_for_the_exact_noise_predictor():
     zero = diffusion.eps_loss(lambda x, t, y: torch.zeros_like(x), x0, labels, schedule,
                               generator=generator)  # fmt: skip
     assert exact.item() < 1e-8 and 0.5 < zero.item() < 1.5  # E||eps||^2 / d = 1
+
+
+def point_mass_v(center: torch.Tensor, schedule):
+    """The exact v predictor when every training image is ``center``."""
+    eps_model = point_mass_eps(center, schedule)
+
+    def v_model(x_t, t, y):
+        return diffusion.velocity(center.expand_as(x_t), eps_model(x_t, t, y), t, schedule)
+
+    return v_model
+
+
+def test_v_loss_is_zero_for_the_exact_v_predictor_and_not_for_the_eps_one():
+    schedule = make_schedule(replace(LINEAR, prediction="v"))
+    center = torch.rand(1, 1, 4, 4) * 2 - 1
+    x0, labels = center.expand(16, 1, 4, 4), torch.zeros(16, dtype=torch.int64)
+
+    def loss(model):
+        generator = torch.Generator().manual_seed(0)
+        return diffusion.eps_loss(model, x0, labels, schedule, generator=generator).item()
+
+    assert loss(point_mass_v(center, schedule)) < 1e-8
+    assert loss(point_mass_eps(center, schedule)) > 0.1  # eps is not the target any more
+
+
+def test_v_is_eps_at_no_noise_and_minus_x0_at_pure_noise():
+    schedule = make_schedule(ScheduleConfig(prediction="v"))  # cosine, T = 1000
+    x0, eps = torch.full((1, 1, 2, 2), 0.5), torch.full((1, 1, 2, 2), -2.0)
+    first, last = torch.tensor([0]), torch.tensor([999])
+    assert diffusion.velocity(x0, eps, first, schedule).sub(eps).abs().max() < 0.02
+    assert diffusion.velocity(x0, eps, last, schedule).add(x0).abs().max() < 1e-3
+    x_t = diffusion.q_sample(x0, last, eps, schedule)
+    v = diffusion.velocity(x0, eps, last, schedule)
+    eps_hat, x0_hat = diffusion.predictions(v, x_t, last, schedule)
+    torch.testing.assert_close(eps_hat, eps)
+    torch.testing.assert_close(x0_hat, x0)  # exact even where alpha_bar_T = 2.4e-9
+
+
+@pytest.mark.parametrize("num_steps", [1, 7, 40])
+def test_ddim_lands_on_the_only_training_image_with_the_exact_v_model(num_steps):
+    schedule = make_schedule(replace(COSINE, prediction="v"))
+    center = torch.rand(1, 1, 5, 5, generator=torch.Generator().manual_seed(1)) * 2 - 1
+    images = diffusion.sample(
+        point_mass_v(center, schedule), schedule, torch.tensor([0, 1]), num_steps=num_steps,
+        guidance=1.0, generator=torch.Generator().manual_seed(0), image_shape=(1, 5, 5),
+        clip=False,
+    )  # fmt: skip
+    torch.testing.assert_close(images, center.expand(2, 1, 5, 5), atol=1e-4, rtol=0)
 
 
 def test_label_dropout_sends_no_class_to_the_model():
@@ -213,6 +262,8 @@ def test_bad_schedules_raise():
         ScheduleConfig(kind="quadratic")
     with pytest.raises(ValueError, match="num_steps"):
         ScheduleConfig(num_steps=0)
+    with pytest.raises(ValueError, match="unknown prediction 'x0'; choose eps, v"):
+        ScheduleConfig(prediction="x0")
 
 
 # --- diffusers as an independent reference (dev-only; skipped when it is not installed) ---
@@ -267,6 +318,28 @@ def test_clipped_ddim_trajectory_matches_diffusers_with_the_clipped_model_output
     for t, step in zip(reference.timesteps.tolist(), ours, strict=True):
         eps = toy_eps(x, torch.full((2,), t), y)
         x = reference.step(eps, t, x, use_clipped_model_output=True).prev_sample
+        torch.testing.assert_close(step.x, x, atol=2e-5, rtol=2e-5)
+
+
+@pytest.mark.parametrize("config", [LINEAR, COSINE], ids=["linear", "cosine"])
+@pytest.mark.parametrize("clip", [False, True], ids=["raw", "clipped"])
+def test_v_prediction_ddim_trajectory_matches_diffusers(config, clip):
+    schedulers = pytest.importorskip("diffusers.schedulers")
+    reference = schedulers.DDIMScheduler(
+        num_train_timesteps=config.num_steps, clip_sample=clip, set_alpha_to_one=True,
+        timestep_spacing="trailing", prediction_type="v_prediction", **_diffusers_kwargs(config),
+    )  # fmt: skip
+    reference.set_timesteps(10)
+    schedule = make_schedule(replace(config, prediction="v"))
+    y = torch.tensor([2, diffusion.NO_CLASS])
+    ours = diffusion.sample_steps(
+        toy_eps, schedule, y, num_steps=10, guidance=1.0, image_shape=(1, 3, 3),
+        generator=torch.Generator().manual_seed(0), clip=clip,
+    )  # fmt: skip
+    x = torch.randn(2, 1, 3, 3, generator=torch.Generator().manual_seed(0))
+    for t, step in zip(reference.timesteps.tolist(), ours, strict=True):
+        v = toy_eps(x, torch.full((2,), t), y)  # the stand-in network's output read as v
+        x = reference.step(v, t, x, use_clipped_model_output=clip).prev_sample
         torch.testing.assert_close(step.x, x, atol=2e-5, rtol=2e-5)
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import numpy as np
 
 from neuralens import checkpoints
 from neuralens.bench.diffusion import cnn_features
 from neuralens.device import torch_threads
+from neuralens.diffusion import ScheduleConfig
 from neuralens.studies.digit_diffusion import generate
 from neuralens.tasks.denoise import SCHEDULE, load_diffusion
 
@@ -18,7 +17,10 @@ def test_shipped_diffusion_weights_hold_their_schedule():
     assert path.stat().st_size < 3_000_000  # a few MB at most
     meta = checkpoints.shipped_metadata("diffusion")
     assert meta["task"] == "denoise" and meta["data"] == "mnist"
-    assert meta["components"]["schedule"] == asdict(SCHEDULE)
+    # saved before schedules named their prediction: the default, eps, is what it learned
+    assert "prediction" not in meta["components"]["schedule"]
+    assert ScheduleConfig(**meta["components"]["schedule"]) == SCHEDULE
+    assert SCHEDULE.prediction == "eps"
     model, schedule = load_diffusion()
     assert schedule.num_steps == 1000 and not model.training
 

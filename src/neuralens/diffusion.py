@@ -37,6 +37,7 @@ import torch.nn.functional as F
 
 NO_CLASS = -1  # the class label that means "no prompt" (the unconditional model)
 SCHEDULE_KINDS = ("linear", "cosine")
+PREDICTIONS = ("eps", "v")  # what the network outputs: the noise, or the velocity v
 EpsModel = Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
 
 
@@ -50,10 +51,15 @@ class ScheduleConfig:
     beta_end: float = 0.02  # linear: beta_T
     cosine_offset: float = 0.008  # cosine: s, keeps beta_1 from being vanishingly small
     max_beta: float = 0.999  # cosine: clip beta_t so the last steps stay finite
+    prediction: str = "eps"  # the network predicts eps (Ho et al. 2020) or v (Salimans & Ho 2022)
 
     def __post_init__(self) -> None:
         if self.kind not in SCHEDULE_KINDS:
             raise ValueError(f"unknown schedule {self.kind!r}; choose {', '.join(SCHEDULE_KINDS)}")
+        if self.prediction not in PREDICTIONS:
+            raise ValueError(
+                f"unknown prediction {self.prediction!r}; choose {', '.join(PREDICTIONS)}"
+            )
         if self.num_steps < 1:
             raise ValueError(f"num_steps (T) must be at least 1, got {self.num_steps}")
         if not 0 < self.beta_start <= self.beta_end < 1:
@@ -166,6 +172,39 @@ def q_sample(
     return alpha_bar.sqrt() * x0 + (1 - alpha_bar).sqrt() * eps
 
 
+def velocity(x0: torch.Tensor, eps: torch.Tensor, t: torch.Tensor, schedule: Schedule):
+    """v = sqrt(alpha_bar_t) eps - sqrt(1 - alpha_bar_t) x_0 (Salimans & Ho 2022, section 4).
+
+    The "velocity" of x_t along the circle x_t = cos(phi) x_0 + sin(phi) eps. A network that
+    predicts v sees both parts: near t = 0 it is about eps, near t = T about -x_0, so the
+    picture it must draw from pure noise is still its target (predicting eps there is
+    ill-posed: x_t already *is* the noise, and x0_hat divides the error by sqrt(alpha_bar_T)).
+
+    >>> schedule = make_schedule()
+    >>> x0, eps = torch.ones(1, 1, 1, 1), torch.zeros(1, 1, 1, 1)
+    >>> round(float(velocity(x0, eps, torch.tensor([999]), schedule)), 4)  # pure noise: -x_0
+    -1.0
+    """
+    alpha_bar = _column(schedule.alpha_bar_at(t), x0)
+    return alpha_bar.sqrt() * eps - (1 - alpha_bar).sqrt() * x0
+
+
+def predictions(output: torch.Tensor, x_t: torch.Tensor, t: torch.Tensor, schedule: Schedule):
+    """(eps_hat, x0_hat): the noise and the clean image a network's ``output`` stands for.
+
+    Under the schedule's ``prediction``: from eps, x0_hat by eq. 4 (``predict_x0``); from v,
+    eps_hat = sqrt(alpha_bar_t) v + sqrt(1 - alpha_bar_t) x_t and x0_hat = sqrt(alpha_bar_t) x_t
+    - sqrt(1 - alpha_bar_t) v (the definition of v with x_t from eq. 4), both well defined
+    even at alpha_bar_T ~ 0. Both maps are affine with the same x_t term for every prompt, so
+    classifier-free guidance gives the same result whether it mixes v or eps.
+    """
+    if schedule.config.prediction == "eps":
+        return output, predict_x0(x_t, t, output, schedule)
+    alpha_bar = _column(schedule.alpha_bar_at(t), x_t)
+    signal, noise = alpha_bar.sqrt(), (1 - alpha_bar).sqrt()
+    return signal * output + noise * x_t, signal * x_t - noise * output
+
+
 def eps_loss(
     eps_model: EpsModel,
     x0: torch.Tensor,
@@ -178,11 +217,14 @@ def eps_loss(
 
     t is uniform over the T steps, eps ~ N(0, I), x_t from ``q_sample``. A share
     ``label_dropout`` of the labels is replaced by ``NO_CLASS`` so the same network also
-    learns the unconditional prediction that classifier-free guidance needs.
+    learns the unconditional prediction that classifier-free guidance needs. With a
+    schedule whose ``prediction`` is "v" the target is v instead (``velocity``): the same
+    loss weighted by 1 / alpha_bar_t in eps terms, so the noisiest steps, where the layout
+    of the picture is decided, count as much as the others.
 
     Parameters
     ----------
-    eps_model : eps_theta(x_t, t, y)
+    eps_model : eps_theta(x_t, t, y) (or v_theta under a v schedule)
     x0 : (N, C, H, W) clean images in [-1, 1]
     y : (N,) int64 classes, or (N, L) token ids (a dropped prompt becomes all ``NO_CLASS``)
     schedule : the noise schedule
@@ -199,7 +241,8 @@ def eps_loss(
     dropped = torch.rand(N, device=device, generator=generator) < label_dropout
     dropped = dropped.view(N, *([1] * (y.ndim - 1)))  # one draw per prompt: (N,) or (N, L) ids
     y = torch.where(dropped, torch.full_like(y, NO_CLASS), y)
-    return F.mse_loss(eps_model(q_sample(x0, t, eps, schedule), t, y), eps)
+    target = eps if schedule.config.prediction == "eps" else velocity(x0, eps, t, schedule)
+    return F.mse_loss(eps_model(q_sample(x0, t, eps, schedule), t, y), target)
 
 
 def predict_x0(x_t: torch.Tensor, t: torch.Tensor, eps: torch.Tensor, schedule: Schedule):
@@ -240,6 +283,7 @@ def ddpm_step(
     schedule: Schedule,
     noise: torch.Tensor,
     clip: bool = False,
+    x0_hat: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """One ancestral step x_t -> x_{t-1} ~ p_theta(x_{t-1} | x_t) (Ho et al. 2020, Alg. 2).
 
@@ -256,6 +300,8 @@ def ddpm_step(
     schedule : the noise schedule
     noise : (N, C, H, W) standard Gaussian draw z
     clip : clamp x0_hat to [-1, 1] before forming the mean
+    x0_hat : the predicted clean images when the network gave them directly (v-prediction);
+        else computed from ``eps``
 
     Returns
     -------
@@ -264,7 +310,8 @@ def ddpm_step(
     step = torch.tensor([t])
     alpha_bar, alpha_bar_prev = schedule.alpha_bar_at(step), schedule.alpha_bar_at(step - 1)
     beta, alpha = schedule.betas[t], schedule.alphas[t]
-    x0_hat = predict_x0(x_t, step.expand(len(x_t)), eps, schedule)
+    if x0_hat is None:
+        x0_hat = predict_x0(x_t, step.expand(len(x_t)), eps, schedule)
     if clip:
         x0_hat = x0_hat.clamp(-1, 1)
     # eq. 7: mu_tilde = sqrt(alpha_bar_{t-1}) beta_t / (1 - alpha_bar_t) x_0
@@ -287,6 +334,7 @@ def ddim_step(
     eta: float = 0.0,
     noise: torch.Tensor | None = None,
     clip: bool = False,
+    x0_hat: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """One DDIM step x_t -> x_{t_prev}, any jump t -> t_prev < t (Song et al. 2021, eq. 12).
 
@@ -303,10 +351,14 @@ def ddim_step(
     implies the unclipped one: under guidance (s > 1) the surplus lands back in x_{t_prev}
     every step and the digits smear into ink blots (a 4,212-step model fell from 99.7 %
     to 35 % recognised at s = 3, 20 steps, that way).
+
+    ``x0_hat``, when given, is the network's own clean image (v-prediction: see
+    ``predictions``); otherwise it is computed from ``eps``.
     """
     step, previous = torch.tensor([t]), torch.tensor([t_prev])
     alpha_bar, alpha_bar_prev = schedule.alpha_bar_at(step), schedule.alpha_bar_at(previous)
-    x0_hat = predict_x0(x_t, step.expand(len(x_t)), eps, schedule)
+    if x0_hat is None:
+        x0_hat = predict_x0(x_t, step.expand(len(x_t)), eps, schedule)
     if clip:
         x0_hat = x0_hat.clamp(-1, 1)
         eps = (x_t - float(alpha_bar.sqrt()) * x0_hat) / float((1 - alpha_bar).sqrt())
@@ -407,7 +459,7 @@ def sample_steps(
 
     Parameters
     ----------
-    eps_model : eps_theta(x_t, t, y)
+    eps_model : eps_theta(x_t, t, y), or v_theta when the schedule's ``prediction`` is "v"
     schedule : the noise schedule the model was trained with
     y : (N,) int64 classes (``NO_CLASS`` for none)
     num_steps : steps, 1 .. T
@@ -435,13 +487,14 @@ def sample_steps(
     for index, t in enumerate(timesteps):
         t_prev = timesteps[index + 1] if index + 1 < num_steps else -1
         for repeat in range(resample):
-            eps = guided_eps(eps_model, x, torch.full((N,), t), y, guidance)
-            x0_hat = predict_x0(x, torch.full((N,), t), eps, schedule)
+            steps = torch.full((N,), t)
+            output = guided_eps(eps_model, x, steps, y, guidance)
+            eps, x0_hat = predictions(output, x, steps, schedule)
             if method == "ddpm":
                 noise = torch.randn(shape, generator=generator)
-                x_prev = ddpm_step(x, t, eps, schedule, noise, clip=clip)
+                x_prev = ddpm_step(x, t, eps, schedule, noise, clip=clip, x0_hat=x0_hat)
             else:
-                x_prev = ddim_step(x, t, t_prev, eps, schedule, clip=clip)
+                x_prev = ddim_step(x, t, t_prev, eps, schedule, clip=clip, x0_hat=x0_hat)
             if known is not None:
                 noise = torch.randn(shape, generator=generator)
                 known_t = q_sample(known, torch.full((N,), t_prev), noise, schedule)

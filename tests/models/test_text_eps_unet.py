@@ -3,13 +3,15 @@ few training steps."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import torch
 
 from neuralens import diffusion
 from neuralens.device import torch_threads
 from neuralens.models.text import TextEncoderConfig
-from neuralens.models.text_eps_unet import TextEpsUNet, TextEpsUNetConfig
+from neuralens.models.text_eps_unet import TextEpsUNet, TextEpsUNetConfig, WordAttention
 from neuralens.training import Batches, TrainConfig, fit
 
 TINY = TextEpsUNetConfig(image_size=8, channels=(8, 16), embedding_dim=16, num_heads=2,
@@ -55,6 +57,32 @@ def test_the_words_steer_the_prediction_and_padding_does_not():
     red, blue = model.tokenizer(["a red disk"])[0], model.tokenizer(["a blue disk"])[0]
     assert not torch.allclose(model(x, t, red), model(x, t, blue), atol=1e-4)
     torch.testing.assert_close(model(x, t, red), model(x, t, red[:, :4]))  # no padding at all
+
+
+def test_query_positions_let_identical_pixels_ask_the_words_differently():
+    """Pixels with the same features ask the same question, unless their query carries a code
+    of their place: then "left" can steer the left pixels only."""
+    torch.manual_seed(0)
+    words = torch.randn(1, 5, 8)  # (N, L, width)
+    features = torch.randn(1, 16, 1, 1).expand(1, 16, 4, 4)  # every pixel alike
+    spread = {}
+    for size in (0, 4):
+        block = WordAttention(16, 8, num_heads=2, size=size)
+        _, weights = block(features, words, None)  # (1, heads, 16, 5)
+        spread[size] = (weights - weights[:, :, :1]).abs().max().item()
+    assert spread[0] < 1e-6 and spread[4] > 1e-2
+    model = TextEpsUNet(replace(TINY, query_positions=True))
+    assert model.middle_attention.position.shape == (1, 16, 4, 4)  # learned, one per level
+    assert model.down_attention["0"].position.shape == (1, 8, 8, 8)
+
+
+def test_coordinates_are_two_more_input_channels():
+    torch.manual_seed(0)
+    model = TextEpsUNet(replace(TINY, coordinates=True))
+    assert model.stem.in_channels == 3 + 2
+    y = model.tokenizer(["a red disk"])[0]
+    assert model(torch.zeros(2, 3, 8, 8), torch.tensor([1, 2]), y.expand(2, -1)).shape == (
+        2, 3, 8, 8)  # fmt: skip
 
 
 def test_the_empty_prompt_is_the_unconditional_model_and_guidance_zero_ignores_the_prompt():

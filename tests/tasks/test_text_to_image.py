@@ -46,3 +46,26 @@ def test_the_task_is_registered_and_names_its_one_dataset():
     assert get_task("text-to-image") is TASK
     with pytest.raises(ValueError, match="captioned-scenes"):
         make_data("mnist", "cpu", 10, TASK.recipe)
+
+
+def test_the_model_learns_v_and_its_checkpoint_says_so(tmp_path):
+    """The loss targets v, and a saved model samples with the v schedule it was trained on."""
+    from neuralens import checkpoints
+    from neuralens.tasks.text_to_image import load_text_to_image, text_loss
+
+    assert TASK.components["schedule"]["prediction"] == "v"
+    # grey scenes are x_0 = 0, so v = sqrt(alpha_bar_t) eps: predicting zero costs the mean
+    # alpha_bar over the steps (about 0.5 for the cosine schedule), where it would cost
+    # E[eps^2] = 1 if the target were eps
+    batch = {"images": torch.full((256, 3, 8, 8), 0.5),
+             "captions": torch.ones(256, 3, dtype=torch.long)}  # fmt: skip
+    torch.manual_seed(0)
+    loss, _ = text_loss(lambda x, t, y: torch.zeros_like(x), batch)
+    assert 0.4 < loss.item() < 0.6
+    config = TextEpsUNetConfig(image_size=8, channels=(8, 16), embedding_dim=16, num_heads=2,
+                               query_positions=True,
+                               text=TextEncoderConfig(width=8, num_heads=2))  # fmt: skip
+    path = checkpoints.save_model(tmp_path / "t2i.safetensors", TextEpsUNet(config),
+                                  task=TASK.name, components=TASK.components)  # fmt: skip
+    model, schedule = load_text_to_image(path)
+    assert schedule.config.prediction == "v" and model.config.query_positions

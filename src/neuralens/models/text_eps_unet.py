@@ -38,6 +38,8 @@ class TextEpsUNetConfig:
     embedding_dim: int = 64  # size of the step (and sentence) embedding every block gets
     attention_levels: int = 2  # cross-attention at this many coarsest resolutions (>= 1)
     num_heads: int = 4  # attention heads of each cross-attention
+    coordinates: bool = False  # also feed each pixel's (x, y) in [-1, 1]: where "left" is
+    query_positions: bool = False  # pixels ask the words knowing where they are (see below)
     text: TextEncoderConfig = field(default_factory=TextEncoderConfig)  # the words' encoder
 
     def __post_init__(self) -> None:
@@ -56,21 +58,65 @@ class TextEpsUNetConfig:
             )
 
 
+def pixel_coordinates(x: torch.Tensor) -> torch.Tensor:
+    """Two channels holding each pixel's column and row, from -1 (left, top) to 1.
+
+    Convolutions see the same weights everywhere, so on their own they only learn where a
+    pixel is from the padding at the borders; with these channels "on the left" is a number
+    (CoordConv, Liu et al. 2018).
+
+    >>> pixel_coordinates(torch.zeros(1, 3, 2, 3))[0, 0]  # the x channel
+    tensor([[-1.,  0.,  1.],
+            [-1.,  0.,  1.]])
+    """
+    N, _, H, W = x.shape
+    rows = torch.linspace(-1, 1, H, dtype=x.dtype, device=x.device)
+    columns = torch.linspace(-1, 1, W, dtype=x.dtype, device=x.device)
+    grid_y, grid_x = torch.meshgrid(rows, columns, indexing="ij")  # (H, W) each
+    return torch.stack([grid_x, grid_y]).expand(N, 2, H, W)
+
+
+def sinusoid_positions(channels: int, size: int) -> torch.Tensor:
+    """(channels, size, size): sines and cosines of the column (first half) and row (second).
+
+    The 2-D form of the transformer's position code (Vaswani et al. 2017, section 3.5):
+    frequencies from 1 to 1/100 cycles per pixel, so near and far places differ.
+
+    >>> code = sinusoid_positions(8, 4)
+    >>> x_half, y_half = code[:4], code[4:]
+    >>> bool((x_half == x_half[:, :1]).all()), bool((y_half == y_half[:, :, :1]).all())
+    (True, True)
+    """
+    quarter = channels // 4
+    frequencies = 100.0 ** (-torch.arange(quarter, dtype=torch.float32) / max(quarter, 1))
+    place = torch.arange(size, dtype=torch.float32)[:, None] * frequencies  # (size, quarter)
+    wave = torch.cat([place.sin(), place.cos()], dim=1).T  # (2 quarter, size)
+    code = torch.zeros(channels, size, size)
+    code[: 2 * quarter] = wave[:, None, :]  # varies along x (columns)
+    code[2 * quarter : 4 * quarter] = wave[:, :, None]  # varies along y (rows)
+    return code
+
+
 class WordAttention(nn.Module):
     """x + CrossAttention(GroupNorm(x), words): a residual block in which pixels read words.
 
-    The output projection starts at zero, so an untrained block passes x unchanged.
+    The output projection starts at zero, so an untrained block passes x unchanged. With
+    ``size``, each pixel's query also carries a learned code of its place (started from
+    ``sinusoid_positions``), as a vision transformer's patches do: a convolution's features
+    hardly know where they are, so without it "left" cannot steer the left pixels only.
     """
 
-    def __init__(self, channels: int, context_dim: int, num_heads: int) -> None:
+    def __init__(self, channels: int, context_dim: int, num_heads: int, size: int = 0) -> None:
         super().__init__()
         self.norm = make_norm("group", channels)
         self.attention = CrossAttention(channels, context_dim, num_heads)
         nn.init.zeros_(self.attention.to_out.weight)
         nn.init.zeros_(self.attention.to_out.bias)
+        self.position = nn.Parameter(sinusoid_positions(channels, size)[None]) if size else None
 
     def forward(self, x, words, padding_mask) -> tuple[torch.Tensor, torch.Tensor]:
-        attended, weights = self.attention(self.norm(x), words, padding_mask)
+        queries = self.norm(x) if self.position is None else self.norm(x) + self.position
+        attended, weights = self.attention(queries, words, padding_mask)
         return x + attended, weights  # (N, C, H, W), (N, heads, H*W, L)
 
 
@@ -94,10 +140,13 @@ class TextEpsUNet(nn.Module):
         self.sentence = nn.Linear(width, dim)  # the <start> output: the whole sentence
         channels, levels = config.channels, len(config.channels)
         self.attended = [level >= levels - config.attention_levels for level in range(levels)]
-        self.stem = nn.Conv2d(config.num_channels, channels[0], 3, padding=1)
+        extra = 2 if config.coordinates else 0  # CoordConv (Liu et al. 2018): x, y channels
+        self.stem = nn.Conv2d(config.num_channels + extra, channels[0], 3, padding=1)
         self.down_blocks = nn.ModuleList(TimeResBlock(c, c, config) for c in channels)
+        sizes = [config.image_size // 2**level if config.query_positions else 0
+                 for level in range(levels)]  # fmt: skip
         self.down_attention = nn.ModuleDict({
-            str(level): WordAttention(c, width, config.num_heads)
+            str(level): WordAttention(c, width, config.num_heads, sizes[level])
             for level, c in enumerate(channels) if self.attended[level]
         })  # fmt: skip
         self.downsample = nn.ModuleList(
@@ -105,14 +154,14 @@ class TextEpsUNet(nn.Module):
             for c_in, c_out in zip(channels[:-1], channels[1:], strict=True)
         )
         self.middle = TimeResBlock(channels[-1], channels[-1], config)
-        self.middle_attention = WordAttention(channels[-1], width, config.num_heads)
+        self.middle_attention = WordAttention(channels[-1], width, config.num_heads, sizes[-1])
         self.upsample = nn.ModuleList(
             nn.ConvTranspose2d(c_in, c_out, 2, stride=2)
             for c_in, c_out in zip(channels[:0:-1], channels[-2::-1], strict=True)
         )
         self.up_blocks = nn.ModuleList(TimeResBlock(2 * c, c, config) for c in channels[-2::-1])
         self.up_attention = nn.ModuleDict({
-            str(level): WordAttention(channels[level], width, config.num_heads)
+            str(level): WordAttention(channels[level], width, config.num_heads, sizes[level])
             for level in range(levels - 2, -1, -1) if self.attended[level]
         })  # fmt: skip
         self.out_norm = make_norm("group", channels[0])
@@ -156,6 +205,8 @@ class TextEpsUNet(nn.Module):
         time = timestep_embedding(t, self.config.embedding_dim)
         embedding = self.time_mlp(time) + self.sentence(words[:, 0])  # (N, E)
         maps: dict[str, torch.Tensor] = {}
+        if self.config.coordinates:  # (N, C, H, W) -> (N, C + 2, H, W)
+            x = torch.cat([x, pixel_coordinates(x)], dim=1)
         h = self.stem(x)  # (N, C, H, W) -> (N, c0, H, W)
         skips = []
         for level, block in enumerate(self.down_blocks):

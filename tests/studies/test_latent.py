@@ -95,6 +95,16 @@ def test_samples_are_seeded_and_come_from_the_right_distribution(trained, mini):
         latent.sample(trained, 2)
 
 
+def test_temperature_shrinks_the_spread_around_the_mean(trained, mini):
+    stats = latent.latent_stats(latent.encode(trained, mini[0][:500]))
+    cool = latent.sample_latents(trained, 20_000, stats, seed=0, temperature=0.5)
+    np.testing.assert_allclose(np.cov(cool.T), 0.25 * stats.cov, atol=0.02 * stats.cov.max())
+    prior = latent.sample_latents(VAE(VAEConfig(**SMALL)), 20_000, seed=0, temperature=0.5)
+    np.testing.assert_allclose(prior.std(axis=0), 0.5, atol=0.02)
+    with pytest.raises(ValueError, match="temperature"):
+        latent.sample_latents(trained, 2, stats, temperature=0.0)
+
+
 def test_latent_ranges_hold_the_training_latents(trained, mini):
     z = latent.encode(trained, mini[0][:1000])
     ranges = latent.latent_ranges(latent.latent_stats(z))

@@ -182,25 +182,31 @@ def latent_ranges(stats: LatentStats) -> list[tuple[float, float]]:
 
 
 def sample_latents(model: AutoEncoder, n: int, stats: LatentStats | None = None,
-                   seed: int = 0) -> np.ndarray:  # fmt: skip
+                   seed: int = 0, temperature: float = 1.0) -> np.ndarray:  # fmt: skip
     """``n`` new latent vectors (n, k): a VAE's from its prior N(0, I); an auto-encoder's
-    from a Gaussian N(mean, cov) fitted to its training latents (``stats``)."""
+    from a Gaussian N(mean, cov) fitted to its training latents (``stats``).
+
+    ``temperature`` < 1 shrinks the spread around the mean (std x temperature): more
+    typical, less varied samples. 1 is the model's own distribution.
+    """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
+    if not 0 < temperature <= 10:
+        raise ValueError(f"temperature must be in (0, 10], got {temperature}")
     rng = np.random.default_rng(seed)
     k = model.config.latent_dim
     if isinstance(model, VAE):
-        return rng.standard_normal((n, k))
+        return temperature * rng.standard_normal((n, k))
     if stats is None:
         raise ValueError("an auto-encoder has no prior: pass the LatentStats of its training "
                          "latents to sample from the Gaussian fitted to them")  # fmt: skip
-    return rng.multivariate_normal(stats.mean, stats.cov, size=n)
+    return rng.multivariate_normal(stats.mean, temperature**2 * stats.cov, size=n)
 
 
 def sample(model: AutoEncoder, n: int, stats: LatentStats | None = None,
-           seed: int = 0) -> np.ndarray:  # fmt: skip
+           seed: int = 0, temperature: float = 1.0) -> np.ndarray:  # fmt: skip
     """``n`` new images (n, 28, 28): decoded :func:`sample_latents`."""
-    return decode(model, sample_latents(model, n, stats, seed))
+    return decode(model, sample_latents(model, n, stats, seed, temperature))
 
 
 def normal_grid(size: int, low: float = 0.05, high: float = 0.95) -> np.ndarray:

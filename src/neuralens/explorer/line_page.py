@@ -44,24 +44,27 @@ RAW_BOXES = {"preprocess": False, "trigger_mode": "always_last"}
 SLIDER_STEPS = 2000  # slider positions across the window: fine enough to trace the valley
 
 
+def line_dataset(x: np.ndarray, y: np.ndarray, names: tuple[str, str], source: str,
+                 points: str) -> dict:  # fmt: skip
+    """What the page keeps of a dataset: its columns, their names, and what every move
+    reads of it (the least-squares line and the sliders' windows), computed once."""
+    dataset = {"x": x, "y": y, "names": names, "source": source, "points": points,
+               "best": linear.fit_line(x, y)}  # fmt: skip
+    ranges = linear.default_ranges(x, y)
+    dataset["windows"] = tuple(tuple(float(f"{v:.4g}") for v in r) for r in ranges)
+    return dataset
+
+
 def wine_dataset() -> dict:
     """The lecture's pair: density (x) and fixed acidity (y) of the 1599 red wines."""
     wine = data.load_wine("red")
     X, y = data.select_columns(wine, "density", "fixed acidity")
-    return {
-        "x": X[:, 0],
-        "y": y,
-        "names": ("density", "fixed acidity"),
-        "source": "red wine",
-        "points": "wines",
-    }
+    return line_dataset(X[:, 0], y, ("density", "fixed acidity"), "red wine", "wines")
 
 
 def slider_ranges(dataset: dict) -> tuple[tuple[float, float], tuple[float, float]]:
     """The windows of w1 and w0 around the best line, rounded to 4 significant digits."""
-    ranges = linear.default_ranges(dataset["x"], dataset["y"])
-    (w1_low, w1_high), (w0_low, w0_high) = ([float(f"{v:.4g}") for v in r] for r in ranges)
-    return (w1_low, w1_high), (w0_low, w0_high)
+    return dataset["windows"]
 
 
 def slider_updates(dataset: dict) -> tuple[dict, dict]:
@@ -79,7 +82,7 @@ def slider_updates(dataset: dict) -> tuple[dict, dict]:
 def loss_text(dataset: dict, w1: float, w0: float, chosen: str) -> str:
     """The three losses of this line, the chosen one in bold, and why it fails or works."""
     e = linear.errors(dataset["x"], dataset["y"], w1, w0)
-    best = linear.fit_line(dataset["x"], dataset["y"])
+    best = dataset["best"]
     rows = []
     for name, label in LOSS_NAMES.items():
         value = f"{linear.LOSSES[name](e):.6g}"
@@ -135,7 +138,7 @@ def mean_height(dataset: dict) -> float:
 
 def snap(dataset: dict) -> tuple[float, float]:
     """The least-squares line: the bottom of the squared-loss landscape."""
-    best = linear.fit_line(dataset["x"], dataset["y"])
+    best = dataset["best"]
     return best.w1, best.w0
 
 
@@ -160,16 +163,10 @@ def use_columns(frame: pd.DataFrame | None, x_name: str, y_name: str, dataset: d
         return dataset, gr.update(), gr.update(), "Upload a CSV first."
     try:
         X, y = data.select_columns(frame, x_name, y_name)
-        linear.fit_line(X[:, 0], y)  # fails early on a constant x
+        # its least-squares line is fitted here: a constant x fails now, not at the first move
+        chosen = line_dataset(X[:, 0], y, (x_name, y_name), "your CSV", "rows of your CSV")
     except ValueError as error:
         return dataset, gr.update(), gr.update(), f"Cannot use these columns: {error}"
-    chosen = {
-        "x": X[:, 0],
-        "y": y,
-        "names": (x_name, y_name),
-        "source": "your CSV",
-        "points": "rows of your CSV",
-    }
     return chosen, *slider_updates(chosen), f"Using {y_name} against {x_name} ({len(y)} rows)."
 
 

@@ -20,9 +20,16 @@
 # trained on this machine's CPU with nothing downloaded: the diffusion chapter's U-Net, told
 # *what* to draw by a sentence instead of a digit. Each word becomes a learned vector (an
 # embedding), a small transformer lets the words see each other, and at the U-Net's coarsest
-# resolutions every pixel attends to the words (cross-attention). An attribute classifier,
+# resolutions every pixel attends to the words (cross-attention). Each pixel's question carries
+# a code of *where* it is, so "left" can steer the left pixels only. An attribute classifier,
 # trained on the generator's ground truth, judges whether a drawing shows what its sentence
 # says. Everything uses the shipped models.
+#
+# One change from the digits: this network predicts v = sqrt(alpha_bar_t) eps -
+# sqrt(1 - alpha_bar_t) x_0 instead of the noise eps. At the first step x_t is pure noise, so
+# "which noise is this?" has a trivial answer (x_t itself) and says nothing about the scene;
+# v there is minus the scene the sentence asks for. The sampler turns v back into eps and
+# x0_hat, so everything below works as before.
 
 # %%
 import numpy as np

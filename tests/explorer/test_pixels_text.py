@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 
@@ -37,3 +38,22 @@ def test_verdict_never_calls_a_loss_a_gain():
     assert "adds **+3.0%**" in verdict(0.03, 6)
     behind = verdict(-0.005, 1)
     assert "adds" not in behind and "within run-to-run noise" in behind
+
+
+def test_a_drawing_sends_ready_pngs_of_the_same_pictures(tmp_path, monkeypatch):
+    """Each sketch's four pictures are PNG files in Gradio's cache, pixel for pixel the
+    figures drawn (old code: arrays, encoded by Gradio at about 8 ms each)."""
+    from PIL import Image
+
+    from neuralens import plots
+    from neuralens.explorer import pixels, trained
+
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path))
+    digit = load_mnist("test")[0][3]
+    numbers, flat, _, _, unit, _ = pixels.analyse(digit, trained.SHIPPED_CHOICE, None, 2)
+    expected = {numbers: plots.pixel_values_picture(digit), flat: plots.flattened_picture(
+        digit.ravel())}  # fmt: skip
+    for path, picture in expected.items():
+        assert Path(path).is_relative_to(tmp_path)
+        assert np.array_equal(np.asarray(Image.open(path)), pixels.under_label(picture))
+    assert Image.open(unit).format == "PNG"

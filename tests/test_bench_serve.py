@@ -15,6 +15,8 @@ def test_a_tiny_class_gets_every_answer_and_the_limits_are_named():
     for phase in ("line_slider", "sketch_mlp"):
         assert result[phase]["errors"] == 0, result[phase].get("first_error")
     assert result["line_slider"]["count"] == 6 and result["sketch_mlp"]["count"] == 2
+    for phase in ("line_slider", "sketch_mlp"):  # old code: latencies only
+        assert result[phase]["server_cpu_ms_per_call"] > 0
     assert "100001 rows, more than the limit of 100000" in result["upload_csv"]["answer"]
     oversize = result["oversize_upload"]  # old code: no limit, the 4 MB were stored
     assert oversize["status"] == 413 and "3145728 bytes" in oversize["answer"]

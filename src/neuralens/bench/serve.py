@@ -116,6 +116,11 @@ class Explorer:
                 return int(line.split()[1]) / 1024
         return float("nan")
 
+    def cpu_s(self) -> float:
+        """The server's CPU time so far, user + system (Linux /proc), seconds."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def cache_mb(self) -> float:
         files = (path for path in self.cache.rglob("*") if path.is_file())
         return sum(path.stat().st_size for path in files) / 2**20
@@ -277,6 +282,18 @@ def big_csv(rows: int) -> bytes:
     return buffer.getvalue().encode()
 
 
+def with_server_cpu(phase: Callable[[Explorer, ServeBenchConfig], dict], explorer: Explorer,
+                    config: ServeBenchConfig) -> dict:  # fmt: skip
+    """``phase``'s result with the server's CPU milliseconds per answered call: what one
+    call costs the server, which the machine's other load does not change much."""
+    start = explorer.cpu_s()
+    result = phase(explorer, config)
+    if result.get("count"):
+        spent_ms = (explorer.cpu_s() - start) * 1000
+        result["server_cpu_ms_per_call"] = round(spent_ms / result["count"], 2)
+    return result
+
+
 def slider_phase(explorer: Explorer, config: ServeBenchConfig) -> dict:
     import httpx
 
@@ -386,8 +403,10 @@ def run(
         load_before = load_average()
         result = {
             "config": asdict(config),
-            "line_slider": slider_phase(explorer, config),
-            "sketch_mlp": sketch_phase(explorer, config) if config.sketches else None,
+            "line_slider": with_server_cpu(slider_phase, explorer, config),
+            "sketch_mlp": with_server_cpu(sketch_phase, explorer, config)
+            if config.sketches
+            else None,
             "upload_csv": upload_phase(explorer, config) if config.upload_rows else None,
             "oversize_upload": oversize_phase(explorer, config) if config.oversize_mb else None,
         }

@@ -39,9 +39,13 @@ def train_latent(name: str, data: str | None, latent: int | None, overrides: dic
                        f"test MSE per pixel {live['eval_mse']:.4f}")  # fmt: skip
 
     epochs = 1 if dry_run else overrides.get("num_epochs")
+    if dry_run:  # one batch of the recipe: a single step
+        from neuralens.tasks.reconstruct import TASK
+
+        train_limit = TASK.recipe_for(name).train.batch_size
     _, summary = train_latent_model(
         name, data, path, latent_dim=latent, num_epochs=epochs, seed=overrides.get("seed", 0),
-        train_limit=128 if dry_run else train_limit, on_step=show,
+        train_limit=train_limit, on_step=show,
     )  # fmt: skip
     if as_json:
         typer.echo(json.dumps(summary))

@@ -132,8 +132,15 @@ def test_interrupted_run_resumes_to_the_same_weights(tmp_path):
                                text=True, timeout=120)  # fmt: skip
     assert reference.returncode == 0, reference.stderr
     out = tmp_path / "b"
+
+    # a shell's background job (`make test &`, nohup) starts with SIGINT ignored, and children
+    # inherit that: give the run the default handling a learner's terminal gives it
+    def default_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     process = subprocess.Popen([*command, "--out", str(out)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=default_sigint)  # fmt: skip
     state = out / "mlp.state.safetensors"
     deadline = time.monotonic() + 60
     while not state.exists() and process.poll() is None and time.monotonic() < deadline:

@@ -301,36 +301,18 @@ def test_ddim_trajectory_matches_diffusers(config, num_steps):
 
 
 @pytest.mark.parametrize("config", [LINEAR, COSINE], ids=["linear", "cosine"])
-def test_clipped_ddim_trajectory_matches_diffusers_with_the_clipped_model_output(config):
-    schedulers = pytest.importorskip("diffusers.schedulers")
-    reference = schedulers.DDIMScheduler(
-        num_train_timesteps=config.num_steps, clip_sample=True, set_alpha_to_one=True,
-        timestep_spacing="trailing", **_diffusers_kwargs(config),
-    )  # fmt: skip
-    reference.set_timesteps(10)
-    schedule = make_schedule(config)
-    y = torch.tensor([2, diffusion.NO_CLASS])
-    ours = diffusion.sample_steps(
-        toy_eps, schedule, y, num_steps=10, guidance=1.0, image_shape=(1, 3, 3),
-        generator=torch.Generator().manual_seed(0), clip=True,
-    )  # fmt: skip
-    x = torch.randn(2, 1, 3, 3, generator=torch.Generator().manual_seed(0))
-    for t, step in zip(reference.timesteps.tolist(), ours, strict=True):
-        eps = toy_eps(x, torch.full((2,), t), y)
-        x = reference.step(eps, t, x, use_clipped_model_output=True).prev_sample
-        torch.testing.assert_close(step.x, x, atol=2e-5, rtol=2e-5)
-
-
-@pytest.mark.parametrize("config", [LINEAR, COSINE], ids=["linear", "cosine"])
+@pytest.mark.parametrize("prediction", ["eps", "v"])
 @pytest.mark.parametrize("clip", [False, True], ids=["raw", "clipped"])
-def test_v_prediction_ddim_trajectory_matches_diffusers(config, clip):
+def test_ddim_trajectory_matches_diffusers_for_eps_and_v_raw_and_clipped(config, prediction, clip):
+    # clipped: diffusers' use_clipped_model_output, the eps implied by the clipped x0_hat
     schedulers = pytest.importorskip("diffusers.schedulers")
+    prediction_type = {"eps": "epsilon", "v": "v_prediction"}[prediction]
     reference = schedulers.DDIMScheduler(
         num_train_timesteps=config.num_steps, clip_sample=clip, set_alpha_to_one=True,
-        timestep_spacing="trailing", prediction_type="v_prediction", **_diffusers_kwargs(config),
+        timestep_spacing="trailing", prediction_type=prediction_type, **_diffusers_kwargs(config),
     )  # fmt: skip
     reference.set_timesteps(10)
-    schedule = make_schedule(replace(config, prediction="v"))
+    schedule = make_schedule(replace(config, prediction=prediction))
     y = torch.tensor([2, diffusion.NO_CLASS])
     ours = diffusion.sample_steps(
         toy_eps, schedule, y, num_steps=10, guidance=1.0, image_shape=(1, 3, 3),
@@ -338,8 +320,8 @@ def test_v_prediction_ddim_trajectory_matches_diffusers(config, clip):
     )  # fmt: skip
     x = torch.randn(2, 1, 3, 3, generator=torch.Generator().manual_seed(0))
     for t, step in zip(reference.timesteps.tolist(), ours, strict=True):
-        v = toy_eps(x, torch.full((2,), t), y)  # the stand-in network's output read as v
-        x = reference.step(v, t, x, use_clipped_model_output=clip).prev_sample
+        output = toy_eps(x, torch.full((2,), t), y)  # the stand-in network's eps or v
+        x = reference.step(output, t, x, use_clipped_model_output=clip).prev_sample
         torch.testing.assert_close(step.x, x, atol=2e-5, rtol=2e-5)
 
 

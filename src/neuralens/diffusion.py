@@ -218,9 +218,9 @@ def eps_loss(
     t is uniform over the T steps, eps ~ N(0, I), x_t from ``q_sample``. A share
     ``label_dropout`` of the labels is replaced by ``NO_CLASS`` so the same network also
     learns the unconditional prediction that classifier-free guidance needs. With a
-    schedule whose ``prediction`` is "v" the target is v instead (``velocity``): the same
-    loss weighted by 1 / alpha_bar_t in eps terms, so the noisiest steps, where the layout
-    of the picture is decided, count as much as the others.
+    schedule whose ``prediction`` is "v" the target is v instead (``velocity``): in eps
+    terms the same error weighted by 1 / alpha_bar_t, so the noisiest steps, where the
+    layout of the picture is decided, are no longer nearly free.
 
     Parameters
     ----------

@@ -57,14 +57,18 @@ def test_editing_a_kernel_cell_changes_the_filtered_image(explorer):
     output.wait_for()
     before = output.get_attribute("src")
     cell = explorer.locator("#conv-kernel [data-testid='cell-0-0']")
-    cell.dblclick()
-    explorer.keyboard.type("7")
-    explorer.keyboard.press("Enter")
-    wait_until_changed(lambda: output.get_attribute("src") or "", before)
-    cell.dblclick()
-    explorer.keyboard.type("abc")  # a word in a number cell: named, the picture kept
-    explorer.keyboard.press("Enter")
     note = explorer.locator("#conv-note")
+
+    def type_in_cell(text: str) -> None:  # a double click appends to the number: replace it
+        cell.dblclick()
+        explorer.keyboard.press("ControlOrMeta+a")
+        explorer.keyboard.type(text)
+        explorer.keyboard.press("Enter")
+
+    type_in_cell("7")  # vertical edges sum to 0; a 7 for the corner 1 makes the sum 6
+    wait_until_changed(lambda: output.get_attribute("src") or "", before)
+    note.get_by_text("kernel sum 6: brightness scaled").wait_for()
+    type_in_cell("abc")  # a word in a number cell: named, the picture kept
     note.get_by_text("kernel cell (row 1, column 1) needs a number").wait_for()
     explorer.locator("#conv-preset input").click()
     explorer.get_by_role("option", name="box blur").click()

@@ -110,3 +110,45 @@ def test_wrong_inputs_name_the_expected_shape():
         model.decode(torch.zeros(2, 4))
     with pytest.raises(ValueError, match="finite"):
         model.decode(torch.tensor([[0.0, float("nan"), 1.0]]))
+
+
+def test_the_standard_normal_prior_scores_like_the_closed_form():
+    model = VAE(VAEConfig(**TINY))
+    z = torch.randn(5, 3)
+    expected = torch.distributions.Normal(0.0, 1.0).log_prob(z).sum(dim=1)
+    assert torch.allclose(model.prior_log_prob(z), expected, atol=1e-6)
+    mu, log_var = torch.randn(5, 3), torch.randn(5, 3)
+    assert torch.equal(model.kl(mu, log_var), kl_divergence(mu, log_var))
+
+
+def test_a_mixture_prior_is_a_normalised_density_and_its_kl_estimate_is_unbiased():
+    """One component at 0 with unit variance is N(0, I): the one-draw estimate of the KL
+    averages to the closed form; a mixture's log p(z) is the log of its weighted sum."""
+    model = VAE(VAEConfig(**TINY, prior_components=1))
+    with torch.no_grad():
+        model.prior_means.zero_()
+    mu, log_var = torch.randn(1, 3).expand(20_000, 3), torch.randn(1, 3).expand(20_000, 3)
+    torch.manual_seed(0)
+    estimate = model.kl(mu, log_var).mean()
+    exact = kl_divergence(mu[:1], log_var[:1])[0]
+    assert abs(estimate - exact) < 0.05 * exact + 0.02
+    mixture = VAE(VAEConfig(**TINY, prior_components=3))
+    z = torch.randn(4, 3)
+    weights = torch.softmax(mixture.prior_logits, 0)
+    components = torch.distributions.Normal(mixture.prior_means,
+                                            torch.exp(0.5 * mixture.prior_log_vars))  # fmt: skip
+    density = (weights * components.log_prob(z[:, None]).sum(-1).exp()).sum(1)
+    assert torch.allclose(mixture.prior_log_prob(z), density.log(), atol=1e-5)
+
+
+def test_prior_samples_follow_the_learned_mixture():
+    model = VAE(VAEConfig(**TINY, prior_components=2))
+    with torch.no_grad():
+        model.prior_means.copy_(torch.tensor([[-5.0, 0, 0], [5.0, 0, 0]]))
+        model.prior_log_vars.fill_(2 * torch.log(torch.tensor(0.1)))
+        model.prior_logits.copy_(torch.tensor([0.0, 20.0]))  # all weight on the second
+    z = model.sample_prior(500, torch.Generator().manual_seed(0))
+    assert z.shape == (500, 3)
+    assert abs(z[:, 0].mean() - 5) < 0.05 and abs(z[:, 0].std() - 0.1) < 0.02
+    with pytest.raises(ValueError, match="prior_components"):
+        VAEConfig(**TINY, prior_components=-1)

@@ -51,6 +51,13 @@ def test_vae_samples_look_like_digits_more_often_than_naive_ae_samples(study):
     assert shares["vae"] > shares["autoencoder"]
 
 
+def test_the_shipped_priors_are_what_the_chapter_says():
+    """Chapter 9 and lesson 05: the 4-number VAE's prior is a mixture of 50 Gaussians learned
+    with it; the 2-number VAE keeps N(0, I), the scale its manifold grid is spaced on."""
+    assert latent.load_latent_model("vae").config.prior_components == 50
+    assert latent.load_latent_model("vae-2d").config.prior_components == 0
+
+
 def test_the_2d_vae_separates_digits_on_its_map(study):
     """Test digits of one class sit closer to their own class mean than to others'."""
     images, labels = load_mnist("test")

@@ -8,8 +8,8 @@ load average before and after (the machine is shared; compare numbers of one run
 
 Then the shipped models: decoding one latent vector (the explorer's sliders; median of
 many calls, one thread), and the share of 1,000 samples the shipped CNN classifies with
-probability >= 0.9: the VAE's from its prior N(0, I), the auto-encoder's from a Gaussian
-fitted to its training latents; and the same at temperature 0.8 (the spread shrunk),
+probability >= 0.9: the VAE's from its prior (the learned mixture), the auto-encoder's
+from a Gaussian fitted to its training latents; and the same at temperature 0.8 (the spread shrunk),
 reported apart: it trades variety for sureness, so it is not the sample score.
 """
 

@@ -12,8 +12,11 @@ bottleneck, so the latent numbers have to describe the digit.
 - :class:`VAE`: the **variational auto-encoder** (Kingma & Welling 2014). The encoder
   gives a Gaussian per image (mean ``mu``, log-variance); training decodes a random point
   of it (the reparameterisation trick, their eq. 10) and adds ``beta`` times its KL
-  divergence from the standard normal prior (Higgins et al. 2017 for beta), so that new
-  numbers drawn from N(0, I) decode to plausible digits.
+  divergence from the prior (Higgins et al. 2017 for beta), so that new numbers drawn from
+  the prior decode to plausible digits. The prior is N(0, I), or with ``prior_components``
+  a mixture of Gaussians learned with the model (a learned prior, as Tomczak & Welling
+  2018's mixture baseline): one N(0, I) must hold ten kinds of digit in 4 numbers, so its
+  draws often land between them; a mixture can give each kind its own place.
 - ``skips=True``: the same encoder-decoder **with** skip connections, i.e. a U-Net (the
   blocks are the vision-task U-Net's, :mod:`neuralens.models.blocks`): each decoder stage
   also receives the encoder's maps of its size. It reconstructs almost perfectly through
@@ -22,6 +25,7 @@ bottleneck, so the latent numbers have to describe the digit.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -124,12 +128,18 @@ class AutoEncoderConfig:
 class VAEConfig(AutoEncoderConfig):
     """The auto-encoder's sizes plus the weight of the KL term."""
 
-    beta: float = 1.0  # weight of KL(q(z|x) || N(0, I)); 1 is the plain VAE (beta-VAE above)
+    beta: float = 1.0  # weight of KL(q(z|x) || p(z)); 1 is the plain VAE (beta-VAE above)
+    prior_components: int = 0  # p(z): 0 = N(0, I); K >= 1 = a learned mixture of K Gaussians
 
     def __post_init__(self) -> None:
         super().__post_init__()
         if not self.beta >= 0:
             raise ValueError(f"beta must be >= 0, got {self.beta}")
+        if self.prior_components < 0:
+            raise ValueError(
+                f"prior_components must be >= 0 (0: the standard normal prior), got "
+                f"{self.prior_components}"
+            )
 
 
 def dense_path(sizes: list[int]) -> list[nn.Module]:
@@ -275,9 +285,51 @@ class VAE(AutoEncoder):
     config: VAEConfig
     latent_outputs = 2  # mu and log sigma^2 per latent number
 
+    def __init__(self, config: VAEConfig | None = None) -> None:
+        super().__init__(config)
+        components, k = self.config.prior_components, self.config.latent_dim
+        if components:  # p(z) = sum_c pi_c N(z; m_c, diag s_c^2), learned with the model
+            generator = torch.Generator().manual_seed(0)  # the means start spread over N(0, I)
+            self.prior_means = nn.Parameter(torch.randn(components, k, generator=generator))
+            self.prior_log_vars = nn.Parameter(torch.zeros(components, k))
+            self.prior_logits = nn.Parameter(torch.zeros(components))
+
     @staticmethod
     def default_config() -> VAEConfig:
         return VAEConfig()
+
+    def prior_log_prob(self, z: torch.Tensor) -> torch.Tensor:
+        """log p(z) of latent vectors (N, k): (N,)."""
+        if not self.config.prior_components:
+            return gaussian_log_prob(z, torch.zeros_like(z), torch.zeros_like(z))
+        log_pi = torch.log_softmax(self.prior_logits, dim=0)  # (K,)
+        per_component = gaussian_log_prob(z[:, None], self.prior_means, self.prior_log_vars)
+        return torch.logsumexp(log_pi + per_component, dim=1)  # (N, K) -> (N,)
+
+    def kl(self, mu: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+        """KL(q(z|x) || p(z)) per image, (N,).
+
+        N(0, I): exact (:func:`kl_divergence`). A mixture has no closed form: one draw
+        z ~ q(z|x) estimates it without bias, log q(z|x) - log p(z) (Kingma & Welling 2014,
+        eq. 6's Monte Carlo estimate; Tomczak & Welling 2018, eq. 9).
+        """
+        if not self.config.prior_components:
+            return kl_divergence(mu, log_var)
+        z = self.sample_latent(mu, log_var)
+        return gaussian_log_prob(z, mu, log_var) - self.prior_log_prob(z)
+
+    def sample_prior(self, n: int, generator: torch.Generator | None = None,
+                     temperature: float = 1.0) -> torch.Tensor:  # fmt: skip
+        """``n`` latent vectors (n, k) drawn from p(z) (each std x ``temperature``)."""
+        k = self.config.latent_dim
+        noise = torch.randn(n, k, generator=generator, dtype=torch.float64)
+        if not self.config.prior_components:
+            return temperature * noise
+        weights = torch.softmax(self.prior_logits.detach().double(), dim=0)
+        chosen = torch.multinomial(weights, n, replacement=True, generator=generator)  # (n,)
+        means = self.prior_means.detach().double()[chosen]
+        stds = torch.exp(0.5 * self.prior_log_vars.detach().double()[chosen])
+        return means + temperature * stds * noise
 
     def latent(self, features: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Encoder maps -> mu and log sigma^2, each (N, latent_dim)."""
@@ -302,3 +354,14 @@ def kl_divergence(mu: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
     1.0
     """
     return 0.5 * (mu.pow(2) + log_var.exp() - 1 - log_var).sum(dim=1)
+
+
+def gaussian_log_prob(z: torch.Tensor, mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+    """log N(z; mean, diag exp(log_var)), summed over the last axis (shapes broadcast).
+
+    >>> round(gaussian_log_prob(torch.zeros(1, 2), torch.zeros(1, 2), torch.zeros(1, 2)).item(), 4)
+    -1.8379
+    """
+    return -0.5 * ((z - mean).pow(2) * torch.exp(-log_var) + log_var + math.log(2 * math.pi)).sum(
+        dim=-1
+    )

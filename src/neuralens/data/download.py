@@ -123,4 +123,3 @@ def download(
     for filename, md5 in entry.md5.items():
         download_file(filename, md5, folder, mirrors or entry.mirrors, progress)
     return folder
-

@@ -344,3 +344,19 @@ def test_ddpm_step_matches_diffusers(config):
             diffusion.predict_x0(x_t, torch.full((2,), t), eps, schedule),
             expected.pred_original_sample, atol=2e-5, rtol=2e-5,
         )  # fmt: skip
+
+
+def test_logit_normal_steps_favour_the_middle_and_uniform_ones_do_not():
+    """Training's t: logit-normal puts 51 % of draws in the middle third of 0 .. T-1
+    (sigmoid(u) in [1/3, 2/3] when |u| < log 2, P = 0.513 for u ~ N(0, 1)), uniform a third."""
+    generator = torch.Generator().manual_seed(0)
+    shares = {}
+    for sampling in diffusion.TIMESTEP_SAMPLINGS:
+        schedule = diffusion.make_schedule(diffusion.ScheduleConfig(timestep_sampling=sampling))
+        t = diffusion.training_steps(50_000, schedule, generator=generator)
+        assert t.dtype == torch.int64 and 0 <= int(t.min()) and int(t.max()) <= 999
+        shares[sampling] = ((t >= 333) & (t < 667)).float().mean().item()
+    assert abs(shares["uniform"] - 1 / 3) < 0.01
+    assert abs(shares["logit-normal"] - 0.51) < 0.01
+    with pytest.raises(ValueError, match="timestep_sampling"):
+        diffusion.ScheduleConfig(timestep_sampling="cosine")

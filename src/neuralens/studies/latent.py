@@ -318,7 +318,7 @@ def shipped_stats(source: str | Path) -> LatentStats:
 # shipped name -> (model, dataset, latent numbers, epochs, extra config): `make weights` trains
 # them with ship_latent_models; the epochs are those the shipped files were trained with. The
 # two main models take the recipe's 512-wide dense layer (3.4 MB each: it bought test MSE
-# 0.0244 -> 0.0236 and surer samples); the three contrasts keep 64 (0.4 MB each). The
+# 0.0244 -> 0.0236 and surer samples); the three contrasts keep 64 (0.5 MB each). The
 # 2-number VAE keeps the N(0, I) prior: its map and manifold grid are read on that scale.
 SMALL = {"hidden_size": 64}
 SHIPPED = {

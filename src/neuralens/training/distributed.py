@@ -3,6 +3,9 @@
 Under torchrun the model is wrapped in DistributedDataParallel and each rank takes its
 shard of every global batch, so a run matches a single-process run with the same global
 ``batch_size``: DDP averages the shards' gradients, which is the whole batch's gradient.
+The draws a loss makes itself (a diffusion step t and its noise, a VAE's z, dropout) come
+from each rank's own stream (:func:`rank_seed`): the same seed on every rank would hand
+shard k of every rank the very same t and noise, half the draws a single process makes.
 """
 
 from __future__ import annotations
@@ -40,6 +43,25 @@ def distributed_world() -> tuple[int, int]:
     if dist.is_available() and dist.is_initialized():
         return dist.get_rank(), dist.get_world_size()
     return 0, 1
+
+
+def rank_seed(seed: int, rank: int) -> int:
+    """The seed of rank ``rank``'s own random draws; rank 0 (and a single process) keeps ``seed``.
+
+    >>> rank_seed(3, 0), rank_seed(3, 1) != rank_seed(3, 0)
+    (3, True)
+    """
+    return seed + 1_000_003 * rank
+
+
+def gather(value: object) -> list[object]:
+    """Every rank's ``value`` (picklable), in rank order, on every rank; ``[value]`` alone."""
+    world = distributed_world()[1]
+    if world == 1:
+        return [value]
+    values: list[object] = [None] * world
+    torch.distributed.all_gather_object(values, value)
+    return values
 
 
 def any_rank(flag: bool, device: torch.device) -> bool:

@@ -16,7 +16,8 @@ U-Net, a VAE and a diffusion model: ``loss_fn(model, batch) -> (loss, metrics)``
 - ``config.grad_clip``, ``config.ema_decay``: see :mod:`neuralens.training.optim`; with an
   EMA the evaluation uses the averaged weights and the model ends holding them.
 - Resume (``checkpoint_path``, ``resume``) continues to the same weights as an uninterrupted
-  run; under ``torchrun`` every rank takes its shard of each global batch.
+  run; under ``torchrun`` every rank takes its shard of each global batch and makes its own
+  random draws (``distributed.rank_seed``), and a resume continues each rank's own stream.
 - A loss or weight that turns NaN or infinite stops training with a ValueError before
   anything is written.
 
@@ -47,7 +48,7 @@ from neuralens.device import pick, seed_everything
 from neuralens.history import History, prefixed
 from neuralens.training.batches import Batch, Batches
 from neuralens.training.config import TrainConfig
-from neuralens.training.distributed import any_rank, distributed_world, wrap
+from neuralens.training.distributed import any_rank, distributed_world, gather, rank_seed, wrap
 from neuralens.training.optim import (
     WeightAverage,
     averaged,
@@ -55,7 +56,7 @@ from neuralens.training.optim import (
     learning_rate,
     make_optimizer,
 )
-from neuralens.training.state import Run, load_state, save_state
+from neuralens.training.state import Run, load_state, rng_states, save_state
 
 LossFn = Callable[[nn.Module, Batch], tuple[torch.Tensor, dict]]
 OnStep = Callable[[dict[str, float]], object]
@@ -133,12 +134,12 @@ def fit(model: nn.Module, loss_fn: LossFn, data: Batches, config: TrainConfig,
         raise ValueError(f"batch_size {batch_size} must divide evenly over {world} processes")
     steps_per_epoch = len(data) // batch_size  # the last, incomplete batch is dropped
     total_steps = steps_per_epoch * config.num_epochs
-    seed_everything(config.seed)
+    seed_everything(rank_seed(config.seed, rank))  # each rank its own t, noise, dropout
     optimizer = make_optimizer(model, config)
     ema = WeightAverage(model, config.ema_decay) if config.ema_decay else None
     run = Run()
     if config.resume and Path(config.checkpoint_path).exists():
-        run = load_state(config.checkpoint_path, model, optimizer, ema)
+        run = load_state(config.checkpoint_path, model, optimizer, ema, rank)
     trainer = wrap(model, device)
     use_amp = config.mixed_precision and device.type == "cuda"
     autocast = torch.autocast("cuda", dtype=torch.bfloat16) if use_amp else nullcontext()
@@ -213,9 +214,11 @@ def fit(model: nn.Module, loss_fn: LossFn, data: Batches, config: TrainConfig,
                     break
             if end_of_epoch:  # a checkpoint only ever holds whole epochs
                 run.epoch = epoch + 1
-                if config.checkpoint_path and rank == 0:
-                    save_state(config.checkpoint_path, model, optimizer, run, config, data.name,
-                               ema)  # fmt: skip
+                if config.checkpoint_path:
+                    rngs = gather(rng_states()) if world > 1 else None  # all ranks take part
+                    if rank == 0:
+                        save_state(config.checkpoint_path, model, optimizer, run, config,
+                                   data.name, ema, rngs)  # fmt: skip
             if stop:
                 break
     if ema is not None:  # the model ends holding the average: what is evaluated and saved

@@ -1,7 +1,8 @@
 """Resume state: what a checkpoint must hold to continue a run to the very same result.
 
-Weights, the optimizer's moments, the EMA of the weights, every RNG state and the run's
-position (epoch, step, History), rewritten atomically after every epoch.
+Weights, the optimizer's moments, the EMA of the weights, every RNG state (each rank's own,
+under torchrun) and the run's position (epoch, step, History), rewritten atomically after
+every epoch.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from torch import nn
 from neuralens import checkpoints
 from neuralens.history import History
 from neuralens.training.config import TrainConfig
+from neuralens.training.distributed import rank_seed
 from neuralens.training.optim import WeightAverage
 
 
@@ -36,8 +38,13 @@ def save_state(
     config: TrainConfig,
     data_name: str,
     ema: WeightAverage | None = None,
+    rank_rngs: list[dict[str, torch.Tensor]] | None = None,
 ) -> None:
-    """Atomically write weights, optimizer state, EMA, RNG state and the run's position."""
+    """Atomically write weights, optimizer state, EMA, RNG state and the run's position.
+
+    ``rank_rngs``: every rank's :func:`rng_states` under torchrun (rank 0's are this
+    process's own); each rank resumes its own stream.
+    """
     tensors = {f"model.{k}": v for k, v in model.state_dict().items()}
     if ema is not None:
         tensors.update({f"ema.{k}": v for k, v in ema.tensors.items()})
@@ -53,6 +60,9 @@ def save_state(
     if torch.cuda.is_available():
         for index, rng in enumerate(torch.cuda.get_rng_state_all()):
             tensors[f"rng.cuda.{index}"] = rng
+    for rank, states in enumerate(rank_rngs or [], start=0):
+        if rank:  # rank 0's are the keys above
+            tensors.update({f"rank{rank}.rng.{name}": state for name, state in states.items()})
     metadata = {
         **checkpoints.model_metadata(model),
         "data": data_name,
@@ -67,9 +77,21 @@ def save_state(
     checkpoints.save(path, tensors, metadata)
 
 
+def rng_states() -> dict[str, torch.Tensor]:
+    """This process's RNG states: the CPU's, and its current GPU's when there is one."""
+    states = {"torch": torch.get_rng_state()}
+    if torch.cuda.is_available():
+        states["cuda"] = torch.cuda.get_rng_state()
+    return states
+
+
 def load_state(path: str, model: nn.Module, optimizer: torch.optim.Optimizer,
-               ema: WeightAverage | None = None) -> Run:  # fmt: skip
-    """Restore what :func:`save_state` wrote; refuse a checkpoint of another model."""
+               ema: WeightAverage | None = None, rank: int = 0) -> Run:  # fmt: skip
+    """Restore what :func:`save_state` wrote; refuse a checkpoint of another model.
+
+    Rank ``rank`` > 0 resumes its own saved RNG stream; from a checkpoint written by fewer
+    processes it starts a fresh stream of its own, seeded by the seed, the step and the rank.
+    """
     checkpoint = checkpoints.load(path)
     meta = checkpoint.metadata
     mine = checkpoints.model_metadata(model)
@@ -98,8 +120,16 @@ def load_state(path: str, model: nn.Module, optimizer: torch.optim.Optimizer,
     for index, named in meta["optimizer"]["values"].items():
         slots.setdefault(int(index), {}).update(named)
     optimizer.load_state_dict({"state": slots, "param_groups": meta["optimizer"]["param_groups"]})
-    torch.set_rng_state(checkpoint.tensors["rng.torch"])
-    cuda_states = [checkpoint.tensors[k] for k in sorted(checkpoint.tensors) if "rng.cuda" in k]
-    if cuda_states and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(cuda_states[: torch.cuda.device_count()])
+    if rank == 0:
+        torch.set_rng_state(checkpoint.tensors["rng.torch"])
+        cuda_states = [checkpoint.tensors[k] for k in sorted(checkpoint.tensors)
+                       if k.startswith("rng.cuda.")]  # fmt: skip
+        if cuda_states and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(cuda_states[: torch.cuda.device_count()])
+    elif f"rank{rank}.rng.torch" in checkpoint.tensors:
+        torch.set_rng_state(checkpoint.tensors[f"rank{rank}.rng.torch"])
+        if f"rank{rank}.rng.cuda" in checkpoint.tensors and torch.cuda.is_available():
+            torch.cuda.set_rng_state(checkpoint.tensors[f"rank{rank}.rng.cuda"])
+    else:
+        torch.manual_seed(rank_seed(int(meta["seed"]) + int(meta["step"]), rank))
     return Run(meta["epoch"], meta["step"], meta["train_time"], History.from_dict(meta["history"]))

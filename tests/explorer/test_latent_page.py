@@ -48,3 +48,17 @@ def test_clicking_the_map_decodes_that_point(explorer):
     point.get_by_text("decoded").wait_for(timeout=30_000)
     explorer.locator("#latent-map-decoded img").wait_for()
     assert "map point (" in point.inner_text()
+
+
+def test_a_blank_number_box_says_what_to_type(explorer):
+    """Gradio's own check showed a bare "Error" here, and nothing said what to type."""
+    explorer.goto(explorer.explorer_url + "/latent")
+    explorer.locator("#latent-numbers").get_by_text("decoder input z = [").wait_for(timeout=60_000)
+    box = explorer.locator("#latent-z0 input[type=number]")
+    track = explorer.locator("#latent-z0 input[type=range]")  # the model's own window
+    low, high = (float(track.get_attribute(end)) for end in ("min", "max"))
+    box.fill("")
+    box.press("Enter")
+    toast = explorer.locator(".toast-body")
+    toast.get_by_text("'latent number 1' is blank").wait_for()
+    assert f"type a number from {low:g} to {high:g} or drag the slider" in toast.inner_text()

@@ -3,16 +3,53 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from unittest.mock import patch
 
 import gradio as gr
 import numpy as np
+from gradio import component_meta
 from gradio.context import get_blocks_context
 from gradio.utils import get_upload_folder
 
 from neuralens.plots import Figure, rgb_to_png, to_rgb
+
+
+def _checked_preprocess(slider: gr.Slider, payload: float | None) -> float:
+    """The slider's number as Gradio passes it, or one line naming the slider and its range."""
+    try:
+        value = float(payload)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        value = math.nan
+    low, high = slider.minimum, slider.maximum  # as the page last set them for this learner
+    if not math.isfinite(value) or not low <= value <= high:
+        shown = "is blank" if payload in (None, "") else f"got {str(payload)[:20]!r}"
+        raise gr.Error(f"'{slider.label}' {shown}: type a number from {low:g} to {high:g} "
+                       "or drag the slider")  # fmt: skip
+    return gr.Slider.preprocess(slider, value)
+
+
+# Gradio writes a .pyi file beside the module of every Component subclass it meets; this one
+# adds no events, so it needs none (and an installed package must not write into itself)
+with patch.object(component_meta, "create_or_modify_pyi", lambda *args: None):
+
+    class Slider(gr.Slider):
+        """A slider whose number box, left blank or holding no number, says what to type.
+
+        Gradio's own check compares a blank box (``None``) with the minimum and shows a bare
+        "Error"; this one names the slider and its range (the event does not run). A
+        subclass, not a patched instance: a slider the page updates (new bounds) is rebuilt
+        per learner from its class.
+        """
+
+        def get_block_name(self) -> str:
+            return "slider"  # the same Svelte component in the browser
+
+        def preprocess(self, payload: float | None) -> float:
+            return _checked_preprocess(self, payload)
 
 
 def figure_image(label: str, **kwargs) -> gr.Image:
@@ -26,8 +63,8 @@ def figure_image(label: str, **kwargs) -> gr.Image:
 def sampling_controls(prefix: str, steps: int) -> tuple[gr.Slider, gr.Slider, gr.Number]:
     """A diffusion sampler's guidance scale, number of DDIM steps and seed, in the current row;
     their element ids start with ``prefix`` (``prefix-guidance``, ``-steps``, ``-seed``)."""
-    guidance = gr.Slider(0, 7, value=3, step=0.5, label="guidance s", elem_id=f"{prefix}-guidance")
-    count = gr.Slider(1, 100, value=steps, step=1, label="DDIM steps", elem_id=f"{prefix}-steps")
+    guidance = Slider(0, 7, value=3, step=0.5, label="guidance s", elem_id=f"{prefix}-guidance")
+    count = Slider(1, 100, value=steps, step=1, label="DDIM steps", elem_id=f"{prefix}-steps")
     seed = gr.Number(0, precision=0, label="seed", elem_id=f"{prefix}-seed")
     return guidance, count, seed
 

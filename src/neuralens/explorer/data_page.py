@@ -9,7 +9,7 @@ import pandas as pd
 
 from neuralens import data, plots
 from neuralens.explorer.chapter import Chapter
-from neuralens.explorer.components import chapter_header, figure_image, on_page_load, show
+from neuralens.explorer.components import Slider, chapter_header, figure_image, on_page_load, show
 
 LEAD = (
     "The lecture starts from numbers in a table (wine), then treats images as numbers too: "
@@ -85,7 +85,7 @@ def build() -> None:
         fashion = figure_image("Fashion-MNIST (mini)", elem_id="fashion-grid")
     with gr.Tab("Shapes"):
         gr.Markdown("Synthetic images with every answer known: boxes, a class per pixel, masks.")
-        seed = gr.Slider(0, 100, value=0, step=1, label="seed")
+        seed = Slider(0, 100, value=0, step=1, label="seed")
         shapes = figure_image("image + boxes | semantic mask | instance masks", elem_id="shapes")
     with gr.Tab("Photos"):
         photos = gr.Gallery(label="photos from scikit-image", columns=5, height=260,

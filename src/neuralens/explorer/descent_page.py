@@ -14,7 +14,13 @@ import numpy as np
 from neuralens import data, linear, plots
 from neuralens.explorer import many_features
 from neuralens.explorer.chapter import Chapter
-from neuralens.explorer.components import chapter_header, figure_image, on_page_load, read_number
+from neuralens.explorer.components import (
+    Slider,
+    chapter_header,
+    figure_image,
+    on_page_load,
+    read_number,
+)
 from neuralens.plots.surface import landscape_surface_3d
 
 LEAD = (
@@ -153,9 +159,7 @@ def build() -> None:
     with gr.Row():
         mode = gr.Radio(list(MODES), value=MODES[0], label="x", elem_id="descent-mode")
         lr = gr.Number(0.1, label="learning rate lr", elem_id="descent-lr")
-        steps = gr.Slider(
-            1, MAX_STEPS, value=300, step=1, label="max steps", elem_id="descent-steps"
-        )
+        steps = Slider(1, MAX_STEPS, value=300, step=1, label="max steps", elem_id="descent-steps")
     with gr.Row():
         w1 = gr.Number(label="start w1", elem_id="descent-w1")
         w0 = gr.Number(label="start w0", elem_id="descent-w0")

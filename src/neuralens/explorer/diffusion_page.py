@@ -14,6 +14,7 @@ import numpy as np
 
 from neuralens.explorer.chapter import Chapter
 from neuralens.explorer.components import (
+    Slider,
     chapter_header,
     figure_image,
     read_number,
@@ -176,7 +177,7 @@ def generate_section() -> None:
                        elem_id="diff-xt")  # fmt: skip
         x0_hat = gr.Image(label="x0_hat (the clean digit the network predicts)",
                           interactive=False, format="png", elem_id="diff-x0")  # fmt: skip
-    position = gr.Slider(1, 20, value=1, step=1, label="scrub back through the steps",
+    position = Slider(1, 20, value=1, step=1, label="scrub back through the steps",
                          interactive=False, elem_id="diff-scrub")  # fmt: skip
     frames = gr.State([])
     button.click(generate, [digit, guidance, steps, seed], [x_t, x0_hat, status, frames, position])
@@ -191,13 +192,13 @@ def inpaint_section() -> None:
         "the current step, so only the painted part is generated, and it is generated to fit."
     )
     with gr.Row():
-        index = gr.Slider(0, 1999, value=0, step=1, label="MNIST test digit #",
+        index = Slider(0, 1999, value=0, step=1, label="MNIST test digit #",
                           elem_id="diff-inpaint-index")  # fmt: skip
         region = gr.Radio(list(REGIONS), value="painted", label="region to regenerate",
                           elem_id="diff-inpaint-region")  # fmt: skip
         digit = gr.Dropdown(list(range(10)), value=3, label="becomes digit",
                             elem_id="diff-inpaint-digit")  # fmt: skip
-        steps = gr.Slider(1, 100, value=20, step=1, label="DDIM steps",
+        steps = Slider(1, 100, value=20, step=1, label="DDIM steps",
                           elem_id="diff-inpaint-steps")  # fmt: skip
     editor = gr.ImageEditor(
         value=editor_value(0), label="paint the region to regenerate", type="numpy",
@@ -221,9 +222,9 @@ def noising_section() -> None:
         "Each step mixes in a little noise; in closed form any step t is one mix."
     )
     with gr.Row():
-        index = gr.Slider(0, 1999, value=0, step=1, label="MNIST test digit #",
+        index = Slider(0, 1999, value=0, step=1, label="MNIST test digit #",
                           elem_id="diff-noise-index")  # fmt: skip
-        t = gr.Slider(0, 999, value=250, step=1, label="step t", elem_id="diff-noise-t")
+        t = Slider(0, 999, value=250, step=1, label="step t", elem_id="diff-noise-t")
     with gr.Row():
         noisy = gr.Image(label="x_t", interactive=False, format="png", elem_id="diff-noise-image")
         strip = figure_image("the same digit at several steps", elem_id="diff-noise-strip")

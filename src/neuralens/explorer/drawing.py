@@ -7,7 +7,7 @@ import numpy as np
 
 from neuralens import data
 from neuralens.data.preprocess import MNIST_SIZE
-from neuralens.explorer.components import on_page_load
+from neuralens.explorer.components import Slider, on_page_load
 
 CANVAS = 280  # sketchpad pixels per side: ten per MNIST pixel
 BRUSH = 22  # stroke width in canvas pixels: about 2 MNIST pixels, like MNIST's pen strokes
@@ -56,5 +56,5 @@ def digit_inputs(prefix: str) -> tuple[gr.Sketchpad, gr.Slider, gr.Button]:
     on_page_load(None, None, None, js=PICK_BRUSH_JS % f"{prefix}-sketch")
     _, labels = data.load_mnist("test")  # the bundled test split
     last = len(labels) - 1
-    index = gr.Slider(0, last, value=0, step=1, label="... or take MNIST test digit #")
+    index = Slider(0, last, value=0, step=1, label="... or take MNIST test digit #")
     return sketch, index, gr.Button("Use this test digit")

@@ -13,7 +13,7 @@ import numpy as np
 
 from neuralens import plots
 from neuralens.explorer.chapter import Chapter
-from neuralens.explorer.components import chapter_header, figure_image, show
+from neuralens.explorer.components import Slider, chapter_header, figure_image, show
 from neuralens.explorer.drawing import CANVAS, drawing_pixels
 
 LEAD = (
@@ -194,7 +194,7 @@ def sliders_section(dataset, start_index) -> None:
         with gr.Column(scale=2):
             choice = gr.Radio(list(MODELS), value="auto-encoder", label="decoder",
                               elem_id="latent-model")  # fmt: skip
-            sliders = [gr.Slider(-3, 3, value=0, step=0.01, label=f"latent number {k + 1}",
+            sliders = [Slider(-3, 3, value=0, step=0.01, label=f"latent number {k + 1}",
                                  elem_id=f"latent-z{k}") for k in range(4)]  # fmt: skip
             with gr.Row():
                 start_index.render()
@@ -218,11 +218,11 @@ def interpolation_section(dataset) -> None:
                 "on the way; blending the pixels only superimposes the two.")  # fmt: skip
     with gr.Row():
         with gr.Column():
-            index_a = gr.Slider(0, 1999, value=1, step=1, label="image A: test image #",
+            index_a = Slider(0, 1999, value=1, step=1, label="image A: test image #",
                                 elem_id="latent-a")  # fmt: skip
-            index_b = gr.Slider(0, 1999, value=3, step=1, label="image B: test image #",
+            index_b = Slider(0, 1999, value=3, step=1, label="image B: test image #",
                                 elem_id="latent-b")  # fmt: skip
-            t = gr.Slider(0, 1, value=0.5, step=0.01, label="position: A (0) -> B (1)",
+            t = Slider(0, 1, value=0.5, step=0.01, label="position: A (0) -> B (1)",
                           elem_id="latent-t")  # fmt: skip
         sketch = gr.Sketchpad(
             label="... or draw image B", canvas_size=(CANVAS, CANVAS), type="numpy",
@@ -266,7 +266,7 @@ def compare_section(dataset) -> None:
                 "one (4 principal components of the same training images). Under each "
                 f"image: its mean squared error per pixel.\n\n{SKIPS_SENTENCE}")  # fmt: skip
     with gr.Row():
-        index = gr.Slider(0, 1999, value=0, step=1, label="first image: test image #",
+        index = Slider(0, 1999, value=0, step=1, label="first image: test image #",
                           elem_id="latent-compare-index")  # fmt: skip
         use_drawing = gr.Checkbox(False, label="use my drawing instead",
                                   elem_id="latent-compare-drawn")  # fmt: skip
@@ -299,7 +299,7 @@ def build() -> None:
     chapter_header(9, "Latent space", LEAD)
     dataset = gr.Radio(list(DATASETS), value="MNIST digits", label="data",
                        elem_id="latent-dataset")  # fmt: skip
-    start_index = gr.Slider(0, 1999, value=0, step=1, label="test image #", render=False,
+    start_index = Slider(0, 1999, value=0, step=1, label="test image #", render=False,
                             elem_id="latent-start-index")  # fmt: skip
     sliders_section(dataset, start_index)
     interpolation_section(dataset)

@@ -9,6 +9,7 @@ import pandas as pd
 from neuralens import data, linear, plots
 from neuralens.explorer.chapter import Chapter
 from neuralens.explorer.components import (
+    Slider,
     chapter_header,
     figure_image,
     on_page_load,
@@ -38,8 +39,8 @@ WHY = {
     "squared": "Honest and smooth: big errors count more, and its slope can be followed "
     "(gradient descent, next chapter).",
 }
-# the sliders' raw numbers reach the callbacks, a blank box as None: Gradio's own check
-# would answer a blank box with a bare "Error" before ``draw`` can say what it needs
+# the sliders' raw numbers reach the callbacks, a blank box as None: ``draw`` says what it
+# needs beside the last good picture (elsewhere ``components.Slider`` says it in a toast)
 RAW_BOXES = {"preprocess": False, "trigger_mode": "always_last"}
 SLIDER_STEPS = 2000  # slider positions across the window: fine enough to trace the valley
 
@@ -184,8 +185,8 @@ def build() -> None:
         with gr.Column(scale=3):
             figure = figure_image("the line and each error e_i", elem_id="line-figure")
         with gr.Column(scale=2):
-            w1 = gr.Slider(0, 1, value=0, label="w1 (slope)", elem_id="line-w1")
-            w0 = gr.Slider(0, 1, value=0, label="w0 (intercept)", elem_id="line-w0")
+            w1 = Slider(0, 1, value=0, label="w1 (slope)", elem_id="line-w1")
+            w0 = Slider(0, 1, value=0, label="w0 (intercept)", elem_id="line-w0")
             loss = gr.Radio(list(LOSS_NAMES), value="squared", label="loss",
                             elem_id="line-loss-choice")  # fmt: skip
             best = gr.Button("Snap to the best fit", elem_id="line-snap")

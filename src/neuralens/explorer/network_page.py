@@ -11,6 +11,7 @@ from neuralens import plots
 from neuralens.data import GRADE_FEATURES, WINE_FEATURES
 from neuralens.explorer.chapter import Chapter
 from neuralens.explorer.components import (
+    Slider,
     chapter_header,
     figure_image,
     on_page_load,
@@ -126,9 +127,9 @@ def build() -> None:
             elem_id="network-features",
         )  # fmt: skip
         with gr.Column():
-            hidden = gr.Slider(1, 32, value=8, step=1, label="hidden units (second network)",
+            hidden = Slider(1, 32, value=8, step=1, label="hidden units (second network)",
                                elem_id="network-hidden")  # fmt: skip
-            steps = gr.Slider(10, 1000, value=300, step=10, label="gradient-descent steps",
+            steps = Slider(10, 1000, value=300, step=10, label="gradient-descent steps",
                               elem_id="network-steps")  # fmt: skip
             lr = gr.Number(DEFAULT_LR, label="learning rate", elem_id="network-lr")
             go = gr.Button("Train both", variant="primary", elem_id="network-train")

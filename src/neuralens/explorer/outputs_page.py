@@ -7,7 +7,7 @@ import gradio as gr
 import pandas as pd
 
 from neuralens.explorer.chapter import Chapter
-from neuralens.explorer.components import chapter_header, figure_image, on_page_load, show
+from neuralens.explorer.components import Slider, chapter_header, figure_image, on_page_load, show
 from neuralens.plots.vision import output_texts, plot_model_outputs
 
 LEAD = (
@@ -43,7 +43,7 @@ def build() -> None:
     with gr.Row():
         kind = gr.Radio(list(KINDS), value="shapes", label="scenes", elem_id="mo-kind")
         seed = gr.Number(0, label="scene number", precision=0, minimum=0, elem_id="mo-seed")
-        noise = gr.Slider(0, 0.3, value=0.1, step=0.05, label="noise added before the network",
+        noise = Slider(0, 0.3, value=0.1, step=0.05, label="noise added before the network",
                           elem_id="mo-noise")  # fmt: skip
     panel = figure_image("one number | boxes | a mask | an RGB image", elem_id="mo-panel")
     with gr.Row():

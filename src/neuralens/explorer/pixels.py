@@ -10,6 +10,7 @@ from neuralens.data.preprocess import MNIST_SIZE
 from neuralens.explorer import trained
 from neuralens.explorer.chapter import Chapter
 from neuralens.explorer.components import (
+    Slider,
     chapter_header,
     figure_image,
     on_page_load,
@@ -176,7 +177,7 @@ def build() -> None:
     )
     # the shipped MLP's first layer, from its metadata: sizing the slider needs no torch
     num_units = shipped_metadata("mlp")["config"]["hidden_sizes"][0]
-    unit = gr.Slider(0, num_units - 1, value=0, step=1, label="hidden unit")
+    unit = Slider(0, num_units - 1, value=0, step=1, label="hidden unit")
     with gr.Row():
         unit_figure = figure_image("weights, input, weight x input", elem_id="pixels-unit")
         unit_sum = gr.Markdown(elem_id="pixels-sum")
@@ -185,7 +186,7 @@ def build() -> None:
         "MNIST: once with ReLU after each hidden layer, once without."
     )
     with gr.Row():
-        epochs = gr.Slider(*EPOCH_RANGE, value=6, step=1, label="epochs")
+        epochs = Slider(*EPOCH_RANGE, value=6, step=1, label="epochs")
         compare = gr.Button("Train both", variant="primary")
     gap_figure = figure_image("with vs without non-linearity", elem_id="pixels-gap")
     gap_text = gr.Markdown(elem_id="pixels-gap-text")

@@ -13,7 +13,7 @@ from neuralens.engine import avg_pool2d, examples, max_pool2d
 from neuralens.engine.filters import to_gray
 from neuralens.explorer.chapter import Chapter
 from neuralens.explorer.cnn_inside import build_cnn_section
-from neuralens.explorer.components import chapter_header, figure_image, on_page_load, show
+from neuralens.explorer.components import Slider, chapter_header, figure_image, on_page_load, show
 
 LEAD = (
     "A convolutional network alternates filter banks, activations and **pooling**: pooling "
@@ -49,7 +49,7 @@ def pooling_section() -> None:
     example = figure_image("max and average pooling, 2x2 tiles", elem_id="pool-example")
     with gr.Row():
         kind = gr.Radio(list(POOLINGS), value="max", label="pooling", elem_id="pool-kind")
-        times = gr.Slider(1, 4, value=3, step=1, label="pool how many times", elem_id="pool-times")
+        times = Slider(1, 4, value=3, step=1, label="pool how many times", elem_id="pool-times")
     pyramid = figure_image("the cat pooled again and again", elem_id="pool-pyramid")
     sizes = gr.Markdown(elem_id="pool-sizes")
     on_page_load(pooling_example_view, None, example)

@@ -11,7 +11,7 @@ from neuralens import plots
 from neuralens.data import DIGIT_CLASSES, load_mnist
 from neuralens.explorer import trained
 from neuralens.explorer.chapter import Chapter
-from neuralens.explorer.components import chapter_header, figure_image, show
+from neuralens.explorer.components import Slider, chapter_header, figure_image, show
 from neuralens.explorer.streaming import StopFlag, stream_run
 from neuralens.history import History
 from neuralens.studies import own_model
@@ -197,7 +197,7 @@ def build() -> None:
                 elem_id="train-upload",
             )
         with gr.Column():
-            epochs = gr.Slider(1, 20, value=2, step=1, label="epochs")
+            epochs = Slider(1, 20, value=2, step=1, label="epochs")
             lr = gr.Dropdown(
                 [0.0003, 0.001, 0.003, 0.01, 0.03], value=0.003, label="learning rate (peak)"
             )

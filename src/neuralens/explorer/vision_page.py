@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from neuralens.explorer.chapter import Chapter
-from neuralens.explorer.components import chapter_header, figure_image, on_page_load, show
+from neuralens.explorer.components import Slider, chapter_header, figure_image, on_page_load, show
 from neuralens.plots.vision import plot_vision_tasks
 
 LEAD = (
@@ -96,9 +96,9 @@ def build() -> None:
         upload = gr.Image(label="or upload a picture (padded to a square, resized)", type="numpy",
                           height=140, elem_id="vt-upload")  # fmt: skip
     with gr.Row():
-        threshold = gr.Slider(0.05, 0.95, value=0.3, step=0.05, label="score threshold",
+        threshold = Slider(0.05, 0.95, value=0.3, step=0.05, label="score threshold",
                               elem_id="vt-threshold")  # fmt: skip
-        iou = gr.Slider(0.1, 0.9, value=0.5, step=0.05, label="NMS IoU", elem_id="vt-iou")
+        iou = Slider(0.1, 0.9, value=0.5, step=0.05, label="NMS IoU", elem_id="vt-iou")
     count = gr.Markdown(elem_id="vt-count")
     figure = figure_image("classification | detection | semantic | instances | image output",
                           elem_id="vt-figure")  # fmt: skip

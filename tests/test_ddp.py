@@ -82,8 +82,9 @@ def _draws_rank(rank: int, port: int, out: str, ckpt: str) -> None:
 
             torch.manual_seed(0)
             model = MLP(MLPConfig(image_size=4, hidden_sizes=(), num_classes=2))
+            path = f"{ckpt}/{name}.safetensors"
             config = TrainConfig(num_epochs=epochs, batch_size=32, device="cpu", progress=False,
-                                 checkpoint_path=f"{ckpt}/{name}.safetensors", resume=resume)  # fmt: skip
+                                 checkpoint_path=path, resume=resume)  # fmt: skip
             fit(model, loss, data, config)
             runs[name, resume] = draws
         torch.save(runs, f"{out}/rank{rank}.pt")

@@ -60,5 +60,5 @@ def test_a_blank_number_box_says_what_to_type(explorer):
     box.fill("")
     box.press("Enter")
     toast = explorer.locator(".toast-body")
-    toast.get_by_text("'latent number 1' is blank").wait_for()
-    assert f"type a number from {low:g} to {high:g} or drag the slider" in toast.inner_text()
+    toast.get_by_text("'latent number 1' needs a number between").wait_for()
+    assert f"between {low:g} and {high:g}; the box is empty" in toast.inner_text()

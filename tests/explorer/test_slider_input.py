@@ -12,15 +12,15 @@ from neuralens.explorer.components import Slider
 
 @pytest.mark.parametrize(
     ("payload", "shown"),
-    [(None, "is blank"), ("", "is blank"), ("abc", "got 'abc'"), (float("nan"), "got 'nan'"),
-     (4.5, "got '4.5'"), ("9" * 40, f"got '{'9' * 20}'")],
+    [(None, "the box is empty"), ("", "the box is empty"), ("abc", "got 'abc'"),
+     (float("nan"), "got nan"), (4.5, "got 4.5"), ("9" * 40, "got 1e+40")],
 )  # fmt: skip
 def test_a_blank_or_wrong_box_names_the_slider_and_its_range(payload, shown):
     box = Slider(-3, 3, value=0, step=0.01, label="latent number 1", render=False)
     with pytest.raises(gr.Error) as error:
         box.preprocess(payload)
     assert str(error.value.message) == (
-        f"'latent number 1' {shown}: type a number from -3 to 3 or drag the slider"
+        f"'latent number 1' needs a number between -3 and 3; {shown}. Type one, or drag the slider."
     )
 
 
@@ -34,7 +34,7 @@ def test_a_slider_the_page_rebuilt_for_a_learner_still_checks():
     """Gradio rebuilds an updated component from its class (``block.__class__(**kwargs)``)."""
     box = Slider(-3, 3, value=0, label="latent number 1", render=False)
     rebuilt = box.__class__(**{**box.constructor_args, "minimum": -5, "render": False})
-    with pytest.raises(gr.Error, match="from -5 to 3"):
+    with pytest.raises(gr.Error, match="between -5 and 3"):
         rebuilt.preprocess(None)
 
 

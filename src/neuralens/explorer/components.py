@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -16,21 +15,6 @@ from gradio.context import get_blocks_context
 from gradio.utils import get_upload_folder
 
 from neuralens.plots import Figure, rgb_to_png, to_rgb
-
-
-def _checked_preprocess(slider: gr.Slider, payload: float | None) -> float:
-    """The slider's number as Gradio passes it, or one line naming the slider and its range."""
-    try:
-        value = float(payload)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        value = math.nan
-    low, high = slider.minimum, slider.maximum  # as the page last set them for this learner
-    if not math.isfinite(value) or not low <= value <= high:
-        shown = "is blank" if payload in (None, "") else f"got {str(payload)[:20]!r}"
-        raise gr.Error(f"'{slider.label}' {shown}: type a number from {low:g} to {high:g} "
-                       "or drag the slider")  # fmt: skip
-    return gr.Slider.preprocess(slider, value)
-
 
 # Gradio writes a .pyi file beside the module of every Component subclass it meets; this one
 # adds no events, so it needs none (and an installed package must not write into itself)
@@ -49,7 +33,11 @@ with patch.object(component_meta, "create_or_modify_pyi", lambda *args: None):
             return "slider"  # the same Svelte component in the browser
 
         def preprocess(self, payload: float | None) -> float:
-            return _checked_preprocess(self, payload)
+            try:  # the bounds as the page last set them for this learner
+                value = read_number(payload, f"'{self.label}'", self.minimum, self.maximum)
+            except ValueError as error:
+                raise gr.Error(f"{error}. Type one, or drag the slider.") from None
+            return super().preprocess(value)
 
 
 def figure_image(label: str, **kwargs) -> gr.Image:

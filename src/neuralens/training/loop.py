@@ -219,6 +219,8 @@ def fit(model: nn.Module, loss_fn: LossFn, data: Batches, config: TrainConfig,
                     if rank == 0:
                         save_state(config.checkpoint_path, model, optimizer, run, config,
                                    data.name, ema, rngs)  # fmt: skip
+                    if world > 1:  # no rank goes on (or resumes) before the file is there
+                        torch.distributed.barrier()
             if stop:
                 break
     if ema is not None:  # the model ends holding the average: what is evaluated and saved

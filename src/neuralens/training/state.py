@@ -60,9 +60,8 @@ def save_state(
     if torch.cuda.is_available():
         for index, rng in enumerate(torch.cuda.get_rng_state_all()):
             tensors[f"rng.cuda.{index}"] = rng
-    for rank, states in enumerate(rank_rngs or [], start=0):
-        if rank:  # rank 0's are the keys above
-            tensors.update({f"rank{rank}.rng.{name}": state for name, state in states.items()})
+    for rank, states in enumerate((rank_rngs or [])[1:], start=1):  # rank 0's: the keys above
+        tensors.update({f"rank{rank}.rng.{name}": state for name, state in states.items()})
     metadata = {
         **checkpoints.model_metadata(model),
         "data": data_name,

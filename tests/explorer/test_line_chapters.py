@@ -127,3 +127,22 @@ def test_ticking_a_feature_changes_the_fitted_equation(explorer):
     for descent, exact in zip(numbers[0::2], numbers[1::2], strict=True):
         assert descent == pytest.approx(exact, rel=1e-4, abs=1e-5)  # descent lands on lstsq
     assert "100^5" in explorer.locator("#many-cost").inner_text()
+
+
+def test_a_w1_move_asks_the_server_for_one_picture(explorer):
+    """Moving w1 sets w0 too (the line turns about the mean density); redrawing on both
+    sliders' changes drew every move twice: 3 server calls (turn and 2 draws), now 2."""
+    explorer.goto(explorer.explorer_url + "/line")
+    loss = explorer.locator("#line-loss")
+    explorer.locator("#line-figure img").wait_for()
+    before = wait_for_new_mse(loss, None)
+    calls: list[str] = []
+    explorer.on("request", lambda r: calls.append(r.url) if "/queue/join" in r.url else None)
+    explorer.locator("#line-w1 input[type=range]").focus()
+    explorer.keyboard.press("ArrowRight")
+    wait_for_new_mse(loss, before)
+    seen = -1
+    while seen != len(calls):  # until 2 s pass with no new call: nothing more follows the move
+        seen = len(calls)
+        time.sleep(2)
+    assert len(calls) == 2

@@ -202,17 +202,20 @@ def build() -> None:
             wine = gr.Button("Back to red wine")
         status = gr.Markdown(elem_id="line-data-status")
 
-    sliders = [dataset, w1, w0, loss]
-    on_page_load(reset_to_wine, None, [dataset, w1, w0, status])
-    gr.on([dataset.change, w1.change, w0.change, loss.change], draw, sliders,
-          [figure, text], **RAW_BOXES)  # fmt: skip
+    # one picture per move: a learner's move of w1 sets w0 too (``turn``), and redrawing on
+    # both sliders' ``change`` drew every w1 move twice; programmatic sets redraw by ``then``
+    redraw = {"fn": draw, "inputs": [dataset, w1, w0, loss], "outputs": [figure, text],
+              **RAW_BOXES}  # fmt: skip
+    on_page_load(reset_to_wine, None, [dataset, w1, w0, status]).then(**redraw)
+    gr.on([w0.input, loss.change], **redraw)
     dataset.change(mean_height, dataset, height)
-    w1.input(turn, [dataset, w1, height], w0, **RAW_BOXES)
+    w1.input(turn, [dataset, w1, height], w0, **RAW_BOXES).then(**redraw)
     w0.input(lift, [dataset, w1, w0], height, **RAW_BOXES)
-    best.click(snap, dataset, [w1, w0])
+    best.click(snap, dataset, [w1, w0]).then(**redraw)
     upload.change(read_upload, upload, [table, x_column, y_column, status])
-    use.click(use_columns, [table, x_column, y_column, dataset], [dataset, w1, w0, status])
-    wine.click(reset_to_wine, None, [dataset, w1, w0, status])
+    use.click(use_columns, [table, x_column, y_column, dataset],
+              [dataset, w1, w0, status]).then(**redraw)  # fmt: skip
+    wine.click(reset_to_wine, None, [dataset, w1, w0, status]).then(**redraw)
 
 
 SUMMARY = "Move w1 and w0 through the wine cloud; see each error e_i and three losses."

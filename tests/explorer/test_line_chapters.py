@@ -11,6 +11,9 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
+PICTURE = "#line-figure svg[data-w1]"  # the line chapter's picture, drawn in the browser
+
+
 def mse_shown(text: str) -> float | None:
     found = re.search(r"mean squared error\s+mean\(e_i²\) = ([-\d.e+]+)", text)
     return float(found.group(1)) if found else None
@@ -31,7 +34,7 @@ def test_moving_a_slider_changes_the_loss_and_snap_finds_the_best(explorer, tmp_
     explorer.goto(explorer.explorer_url + "/line")
     loss = explorer.locator("#line-loss")
     explorer.wait_for_function("document.querySelector('#line-loss')?.innerText.includes('y =')")
-    explorer.locator("#line-figure img").wait_for()
+    explorer.locator(PICTURE).wait_for()
     before = wait_for_new_mse(loss, None)
     explorer.locator("#line-w1 input[type=range]").focus()
     for _ in range(5):
@@ -41,11 +44,12 @@ def test_moving_a_slider_changes_the_loss_and_snap_finds_the_best(explorer, tmp_
         "Math.abs(Number(document.querySelector('#line-loss').innerText"
         ".match(/signed mean error\\s+mean\\(e_i\\) = ([-\\d.e+]+)/)[1])) < 1e-6"
     )
+    drawn_w1 = explorer.locator(PICTURE).get_attribute("data-w1")
     w0_box = explorer.locator("#line-w0 input[type=number]")
     w0_box.fill("")  # a blank box: a sentence naming it, the last picture kept
     w0_box.press("Enter")
     loss.get_by_text("w0 needs a number between").wait_for()
-    assert explorer.locator("#line-figure img").count() == 1
+    assert explorer.locator(PICTURE).get_attribute("data-w1") == drawn_w1  # the last picture
     explorer.locator("#line-snap").click()
     explorer.wait_for_function(
         "document.querySelector('#line-loss').innerText.includes('y = 616.285')"
@@ -129,20 +133,30 @@ def test_ticking_a_feature_changes_the_fitted_equation(explorer):
     assert "100^5" in explorer.locator("#many-cost").inner_text()
 
 
-def test_a_w1_move_asks_the_server_for_one_picture(explorer):
-    """Moving w1 sets w0 too (the line turns about the mean density); redrawing on both
-    sliders' changes drew every move twice: 3 server calls (turn and 2 draws), now 2."""
+def test_a_w1_move_is_drawn_in_the_browser_and_costs_one_server_call(explorer):
+    """A w1 move sets w0 too (the line turns about the mean density). Drawing on the server
+    took 3 calls a move at first (turn and 2 pictures), then 2; the browser now draws the
+    move itself and the server is asked for the three losses only."""
     explorer.goto(explorer.explorer_url + "/line")
     loss = explorer.locator("#line-loss")
-    explorer.locator("#line-figure img").wait_for()
+    explorer.locator(PICTURE).wait_for()
     before = wait_for_new_mse(loss, None)
     calls: list[str] = []
     explorer.on("request", lambda r: calls.append(r.url) if "/queue/join" in r.url else None)
     explorer.locator("#line-w1 input[type=range]").focus()
     explorer.keyboard.press("ArrowRight")
-    wait_for_new_mse(loss, before)
+    shown = wait_for_new_mse(loss, before)
     seen = -1
     while seen != len(calls):  # until 2 s pass with no new call: nothing more follows the move
         seen = len(calls)
         time.sleep(2)
-    assert len(calls) == 2
+    assert len(calls) == 1
+    picture = explorer.locator(PICTURE)
+    w1 = float(explorer.locator("#line-w1 input[type=number]").input_value())
+    w0 = float(explorer.locator("#line-w0 input[type=number]").input_value())
+    assert float(picture.get_attribute("data-w1")) == pytest.approx(w1)
+    assert float(picture.get_attribute("data-w0")) == pytest.approx(w0)
+    # the browser's loss (title, 4 digits) is the server's (text, 6 digits)
+    title = picture.locator("text.title").text_content()
+    assert title == f"squared loss = {shown:.4g}"
+    assert float(picture.get_attribute("data-loss")) == pytest.approx(shown, rel=1e-5)

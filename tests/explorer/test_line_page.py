@@ -3,61 +3,61 @@ learner's own CSV is not called wines."""
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
+import json
 
 import numpy as np
 import pandas as pd
 import pytest
-from PIL import Image
 
 from neuralens import linear
-from neuralens.explorer import line_page
+from neuralens.explorer import line_chart, line_page
 
 
-def test_w1_turns_the_line_about_the_mean_density():
+def test_the_browser_gets_the_data_once_and_the_line_at_its_height():
+    """The picture is drawn in the browser from this value; ``height`` is what w1 turns the
+    line about (the line's height at the mean density)."""
     dataset = line_page.wine_dataset()
-    height = line_page.mean_height(dataset)
-    x_mean = dataset["x"].mean()
-    for w1 in (0.0, 300.0, 1200.0):
-        w0 = line_page.turn(dataset, w1, height)
-        assert linear.predict(x_mean, w1, w0) == pytest.approx(height)
-        assert (
-            abs(linear.signed_mean_error(linear.errors(dataset["x"], dataset["y"], w1, w0))) < 1e-9
-        )
+    value = line_page.picture(dataset, 300.0, -290.0, "absolute")
+    assert value["x"] == dataset["x"].tolist() and value["y"] == dataset["y"].tolist()
+    assert value["height"] == pytest.approx(linear.predict(dataset["x"].mean(), 300.0, -290.0))
+    assert (value["w1"], value["w0"], value["loss"]) == (300.0, -290.0, "absolute")
+    assert value["w1_window"] == dataset["windows"][0]
+    low, high = value["y_limits"]
+    assert low < dataset["y"].min() and high > dataset["y"].max()
+    assert len(json.dumps(value)) < 100_000  # plain JSON (no NumPy numbers), about 60 KB
+
+
+def test_the_losses_are_those_of_the_line_and_say_why():
+    dataset = line_page.wine_dataset()
+    text = line_page.losses(dataset, 616.285, -605.96, "squared")
+    e = linear.errors(dataset["x"], dataset["y"], 616.285, -605.96)
+    assert f"**mean squared error  mean(e_i²) = {linear.mean_squared_error(e):.6g}**" in text
+    assert "turns the line about the data's mean density (0.9967)" in text
 
 
 def test_blank_box_is_named_and_the_picture_kept():
     dataset = line_page.wine_dataset()
-    picture, text = line_page.draw(dataset, 10.0, None, "squared")
-    assert picture == {"__type__": "update"} and "w0 needs a number between" in text
+    text = line_page.losses(dataset, 10.0, None, "squared")
+    assert "w0 needs a number between" in text and "last line that had both" in text
 
 
 def test_own_csv_points_are_not_called_wines():
     frame = pd.DataFrame({"size": [1.0, 2.0, 3.0, 4.0], "price": [5.0, 7.0, 9.5, 11.0]})
     dataset, *_ = line_page.use_columns(frame, "size", "price", line_page.wine_dataset())
-    picture, _ = line_page.draw(dataset, 2.0, 3.0, "squared")
-    assert np.asarray(Image.open(picture)).ndim == 3
-    legend = line_page.plots.line_fit_frames(dataset["x"], dataset["y"], dataset["names"],
-                                             dataset["points"]).ax.get_legend()  # fmt: skip
-    labels = [text.get_text() for text in legend.get_texts()]
-    assert "rows of your CSV" in labels and "wines" not in labels
-    assert np.isfinite(line_page.mean_height(dataset))
+    value = line_page.picture(dataset, 2.0, 3.0, "squared")
+    assert value["points"] == "rows of your CSV" and value["names"] == ["size", "price"]
+    assert np.isfinite(value["height"])
 
 
-def test_a_move_sends_a_ready_png_in_gradios_cache(tmp_path, monkeypatch):
-    """Gradio's own encoder (Pillow, level 6) took about 8 ms of each slider move (old
-    code: an array went out): the page's PNG, with the same pixels, is a file in the cache."""
-    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path))
-    dataset = line_page.wine_dataset()
-    path, _ = line_page.draw(dataset, 0.0, 8.3, "squared")
-    assert Path(path).parent.parent == tmp_path and path.endswith(".png")
-    x, y = dataset["x"], dataset["y"]
-    loss = linear.LOSSES["squared"](linear.errors(x, y, 0.0, 8.3))
-    frames = line_page.plots.line_fit_frames(x, y, dataset["names"], dataset["points"])
-    expected = line_page.under_label(frames.frame(0.0, 8.3, f"squared loss = {loss:.4g}"))
-    assert np.array_equal(np.asarray(Image.open(path)), expected)
-    pillows = io.BytesIO()
-    Image.fromarray(expected).save(pillows, format="PNG")  # what Gradio sent
-    assert Path(path).stat().st_size <= 1.1 * len(pillows.getvalue())  # no heavier to send
-    assert line_page.draw(dataset, 0.0, 8.3, "squared")[0] == path  # the same move, one file
+def test_a_big_table_is_drawn_by_an_even_sample_and_says_so():
+    """The browser redraws every point per move: a 100,000-row table took 2.4 s a move when
+    all were sent; ``DRAWN`` evenly spaced rows are drawn, the title saying how many."""
+    x = np.linspace(0.0, 1.0, 12_001)
+    frame = pd.DataFrame({"x": x, "y": 3 * x + 1})
+    dataset, *_ = line_page.use_columns(frame, "x", "y", line_page.wine_dataset())
+    value = line_page.picture(dataset, 3.0, 1.0, "squared")
+    assert value["rows"] == 12_001 and len(value["x"]) == line_chart.DRAWN
+    assert value["x"][0] == 0.0 and value["x"][-1] == 1.0  # it spans the whole table
+    assert value["y"] == [3 * v + 1 for v in value["x"]]  # rows kept whole, not mixed
+    small = line_page.picture(line_page.wine_dataset(), 0.0, 8.3, "squared")
+    assert small["rows"] == len(small["x"]) == 1599  # wine: every point

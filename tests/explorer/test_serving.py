@@ -79,7 +79,7 @@ def test_memory_pools_are_left_alone_when_asked():
 def test_light_events_run_at_once_and_heavy_ones_share_a_bounded_line():
     demo = app.build_app(ServeConfig(concurrency=3))
     by_name = {block_fn.api_name: block_fn for block_fn in demo.fns.values()}
-    for light in ("draw", "from_drawing", "apply_kernel"):
+    for light in ("losses", "from_drawing", "apply_kernel"):
         assert by_name[light].concurrency_limit is None
     for heavy in ("train", "train_1", "read_upload", "nonlinearity_demo", "use_columns"):
         assert (by_name[heavy].concurrency_id, by_name[heavy].concurrency_limit) == ("heavy", 3)

@@ -2,7 +2,8 @@
 
 Each learner (a thread with its own session) drags the line chapter's w1 and w0
 sliders (a random walk, one move as soon as the last answered: the worst case of
-a class dragging at once), then sends drawings to the MLP of chapter 5. Meanwhile
+a class dragging at once; the browser draws each move, and the server's share is
+the line's three losses), then sends drawings to the MLP of chapter 5. Meanwhile
 one learner uploads a 1,000,000-row CSV while another keeps moving a slider, and
 one upload larger than the server's limit is sent. The result gives errors,
 latencies (p50/p95/p99), throughput, the server's memory and the growth of Gradio's
@@ -175,7 +176,7 @@ def upload(client, name: str, content: bytes | Iterator[bytes], size: int | None
 # what the benchmark drives: (function name, its inputs as the API names them)
 ENDPOINTS = {
     "reset": ("reset_to_wine", ()),  # the line page's start: red wine, slider windows
-    "draw": ("draw", ("w1", "w0", "loss")),  # the line page's sliders
+    "losses": ("losses", ("w1", "w0", "loss")),  # the line page's sliders (drawn in the browser)
     "sketch": ("from_drawing", ("sketch", "choice", "info", "unit")),  # chapter 5's MLP
     "upload": ("read_upload", ("path",)),  # the line page's CSV
 }
@@ -237,13 +238,14 @@ class Learner:
         self.position = [w1["value"], w0["value"]]
 
     def move(self) -> float:
-        """Drag one slider by up to 1 % of its window; seconds until the new figure arrived."""
+        """Drag one slider by up to 1 % of its window; seconds until the server's losses of
+        the new line arrived (the browser draws the picture itself, without the server)."""
         which = self.rng.randrange(2)
         low, high = self.windows[which]
         step = self.rng.uniform(-0.01, 0.01) * (high - low)
         self.position[which] = min(high, max(low, self.position[which] + step))
         start = time.perf_counter()
-        call(self.client, self.api["draw"], [*self.position, "squared"], self.session)
+        call(self.client, self.api["losses"], [*self.position, "squared"], self.session)
         return time.perf_counter() - start
 
 

@@ -6,17 +6,10 @@ import gradio as gr
 import numpy as np
 import pandas as pd
 
-from neuralens import data, linear, plots
+from neuralens import data, linear
+from neuralens.explorer import line_chart
 from neuralens.explorer.chapter import Chapter
-from neuralens.explorer.components import (
-    Slider,
-    chapter_header,
-    figure_image,
-    on_page_load,
-    png_file,
-    read_number,
-    under_label,
-)
+from neuralens.explorer.components import Slider, chapter_header, on_page_load, read_number
 
 LEAD = (
     "The simplest AI: predict a wine's fixed acidity from its density with a line "
@@ -39,8 +32,8 @@ WHY = {
     "squared": "Honest and smooth: big errors count more, and its slope can be followed "
     "(gradient descent, next chapter).",
 }
-# the sliders' raw numbers reach the callbacks, a blank box as None: ``draw`` says what it
-# needs beside the last good picture (elsewhere ``components.Slider`` says it in a toast)
+# the sliders' raw numbers reach ``losses``, a blank box as None: it says what it needs
+# beside the last good picture (elsewhere ``components.Slider`` says it in a toast)
 RAW_BOXES = {"preprocess": False, "trigger_mode": "always_last"}
 SLIDER_STEPS = 2000  # slider positions across the window: fine enough to trace the valley
 
@@ -101,40 +94,20 @@ def read_line(dataset: dict, w1, w0) -> tuple[float, float]:
     return read_number(w1, "w1", w1_low, w1_high), read_number(w0, "w0", w0_low, w0_high)
 
 
-def draw(dataset: dict, w1, w0, loss: str):
-    """The scatter, the line, each e_i, and the losses, for the sliders' (w1, w0)."""
+def losses(dataset: dict, w1, w0, loss: str) -> str:
+    """The three losses of the sliders' line and why the chosen one fails or works; the
+    browser has drawn the picture (``line_chart``)."""
     try:
         w1, w0 = read_line(dataset, w1, w0)
     except ValueError as error:
-        return gr.update(), f"**{error}.** The picture shows the last line that had both."
-    x_name, y_name = dataset["names"]
-    e = linear.errors(dataset["x"], dataset["y"], w1, w0)
-    title = f"{loss} loss = {linear.LOSSES[loss](e):.4g}"
-    frames = plots.line_fit_frames(dataset["x"], dataset["y"], (x_name, y_name),
-                                   dataset["points"])  # fast redraw  # fmt: skip
-    note = "\n\n" + PIVOT_NOTE.format(x_name=x_name, x_mean=dataset["x"].mean())
-    picture = png_file(under_label(frames.frame(w1, w0, title)))
-    return picture, loss_text(dataset, w1, w0, loss) + note
+        return f"**{error}.** The picture shows the last line that had both."
+    note = PIVOT_NOTE.format(x_name=dataset["names"][0], x_mean=dataset["x"].mean())
+    return loss_text(dataset, w1, w0, loss) + "\n\n" + note
 
 
-def turn(dataset: dict, w1, height: float | None):
-    """The learner moved w1: the w0 that keeps the line's height at the mean x."""
-    if height is None or w1 is None:
-        return gr.update()  # ``draw`` says what a blank box needs
-    return linear.pivot_intercept(height, float(w1), float(dataset["x"].mean()))
-
-
-def lift(dataset: dict, w1, w0) -> float | None:
-    """The learner moved w0: the line's new height at the mean x, about which w1 turns it."""
-    if w1 is None or w0 is None:
-        return None
-    return float(linear.predict(dataset["x"].mean(), float(w1), float(w0)))
-
-
-def mean_height(dataset: dict) -> float:
-    """A new dataset starts flat at the mean y, and the best line passes through (mean x,
-    mean y) too: resets and snaps leave the line's height at the mean x there."""
-    return float(dataset["y"].mean())
+def picture(dataset: dict, w1: float, w0: float, loss: str) -> dict:
+    """What the browser draws for this dataset and line (a new dataset, a snap)."""
+    return line_chart.chart_value(dataset, w1, w0, loss)
 
 
 def snap(dataset: dict) -> tuple[float, float]:
@@ -180,10 +153,9 @@ def build() -> None:
     chapter_header(2, "A line through wine", LEAD)
     dataset = gr.State(None)
     table = gr.State(None)
-    height = gr.State(None)  # the line's height at the mean x: w1 turns the line there
     with gr.Row():
         with gr.Column(scale=3):
-            figure = figure_image("the line and each error e_i", elem_id="line-figure")
+            figure = line_chart.chart("the line and each error e_i", elem_id="line-figure")
         with gr.Column(scale=2):
             w1 = Slider(0, 1, value=0, label="w1 (slope)", elem_id="line-w1")
             w0 = Slider(0, 1, value=0, label="w0 (intercept)", elem_id="line-w0")
@@ -202,20 +174,19 @@ def build() -> None:
             wine = gr.Button("Back to red wine")
         status = gr.Markdown(elem_id="line-data-status")
 
-    # one picture per move: a learner's move of w1 sets w0 too (``turn``), and redrawing on
-    # both sliders' ``change`` drew every w1 move twice; programmatic sets redraw by ``then``
-    redraw = {"fn": draw, "inputs": [dataset, w1, w0, loss], "outputs": [figure, text],
-              **RAW_BOXES}  # fmt: skip
-    on_page_load(reset_to_wine, None, [dataset, w1, w0, status]).then(**redraw)
-    gr.on([w0.input, loss.change], **redraw)
-    dataset.change(mean_height, dataset, height)
-    w1.input(turn, [dataset, w1, height], w0, **RAW_BOXES).then(**redraw)
-    w0.input(lift, [dataset, w1, w0], height, **RAW_BOXES)
-    best.click(snap, dataset, [w1, w0]).then(**redraw)
+    # a move is drawn in the browser at once (``line_chart``: no server call); each new
+    # picture asks the server for its three losses, the latest only while a learner drags
+    show = {"fn": picture, "inputs": [dataset, w1, w0, loss], "outputs": figure}
+    on_page_load(reset_to_wine, None, [dataset, w1, w0, status]).then(**show)
+    w1.input(None, [w1, w0, figure], [w0, figure], js=line_chart.TURN_JS)
+    w0.input(None, [w1, w0, figure], figure, js=line_chart.LIFT_JS)
+    loss.change(None, [loss, figure], figure, js=line_chart.LOSS_JS)
+    figure.change(losses, [dataset, w1, w0, loss], text, **RAW_BOXES)
+    best.click(snap, dataset, [w1, w0]).then(**show)
     upload.change(read_upload, upload, [table, x_column, y_column, status])
     use.click(use_columns, [table, x_column, y_column, dataset],
-              [dataset, w1, w0, status]).then(**redraw)  # fmt: skip
-    wine.click(reset_to_wine, None, [dataset, w1, w0, status]).then(**redraw)
+              [dataset, w1, w0, status]).then(**show)  # fmt: skip
+    wine.click(reset_to_wine, None, [dataset, w1, w0, status]).then(**show)
 
 
 SUMMARY = "Move w1 and w0 through the wine cloud; see each error e_i and three losses."

@@ -46,7 +46,6 @@ from neuralens.plots.latent import (
     plot_samples,
     plot_strips,
 )
-from neuralens.plots.line_frames import LineFitFrames, line_fit_frames
 from neuralens.plots.linear import (
     PixelBox,
     contour_picture,
@@ -99,12 +98,10 @@ __all__ = [
     "descent_frames",
     "iter_descent_frames",
     "line_figures",
-    "line_fit_frames",
     "pixel_values_picture",
     "flattened_picture",
     "probabilities_picture",
     "unit_picture",
-    "LineFitFrames",
     "new_axes",
     "new_figure",
     "plot_digit_grid",

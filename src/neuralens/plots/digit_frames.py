@@ -3,7 +3,7 @@
 ``plot_pixel_values`` writes up to 784 numbers with matplotlib and every figure is
 laid out from scratch: about 0.3 s for the four. Here each figure is laid out and
 drawn once; per digit only what changes is drawn again over a copy of the rest
-(blitting, as ``LineFitFrames``): the image cells, the 784 features' steps, the 10
+(blitting): the image cells, the 784 features' steps, the 10
 bars, the unit's three images and the titles that carry numbers. The numbers in the
 cells come from an atlas: matplotlib writes each value 1..255 once on its own cell,
 and a cell of value v always has the colour of v, so pasting that patch gives the

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
+import pytest
 
 from neuralens.checkpoints import load_shipped
 from neuralens.data import load_mnist
@@ -40,20 +40,36 @@ def test_verdict_never_calls_a_loss_a_gain():
     assert "adds" not in behind and "within run-to-run noise" in behind
 
 
-def test_a_drawing_sends_ready_pngs_of_the_same_pictures(tmp_path, monkeypatch):
-    """Each sketch's four pictures are PNG files in Gradio's cache, pixel for pixel the
-    figures drawn (old code: arrays, encoded by Gradio at about 8 ms each)."""
+def test_a_drawing_sends_the_numbers_each_picture_shows():
+    """The browser draws the four pictures (old code: four figures drawn and encoded on the
+    server, about 75 ms of each sketch); the server sends their numbers and cell colours."""
+    import base64
+    import io
+
+    from matplotlib import colormaps
     from PIL import Image
 
-    from neuralens import plots
     from neuralens.explorer import pixels, trained
+    from neuralens.models.inspect import hidden_unit, predict_proba
 
-    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path))
+    def cells(url: str) -> np.ndarray:
+        png = base64.b64decode(url.removeprefix("data:image/png;base64,"))
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
     digit = load_mnist("test")[0][3]
-    numbers, flat, _, _, unit, _ = pixels.analyse(digit, trained.SHIPPED_CHOICE, None, 2)
-    expected = {numbers: plots.pixel_values_picture(digit), flat: plots.flattened_picture(
-        digit.ravel())}  # fmt: skip
-    for path, picture in expected.items():
-        assert Path(path).is_relative_to(tmp_path)
-        assert np.array_equal(np.asarray(Image.open(path)), pixels.under_label(picture))
-    assert Image.open(unit).format == "PNG"
+    numbers, flat, probs, _, unit, written = pixels.analyse(digit, trained.SHIPPED_CHOICE,
+                                                            None, 2)  # fmt: skip
+    assert numbers["cells"] == digit.tolist() and numbers["title"] == "28 x 28 pixels = 784 numbers"
+    grey = colormaps["gray"](digit / 255, bytes=True)[..., :3]
+    assert np.array_equal(cells(numbers["image"]), grey)  # one pixel per cell, matplotlib's grey
+    assert flat["values"] == digit.ravel().astype(float).tolist()
+    model = trained.choose("mlp", trained.SHIPPED_CHOICE, None).model
+    expected = predict_proba(model, digit)[0]
+    assert probs["values"] == pytest.approx(expected.tolist())
+    assert probs["best"] == int(expected.argmax())
+    assert probs["title"] == f"prediction: {expected.argmax()} ({expected.max():.0%})"
+    weights, bias = hidden_unit(model, 2)
+    products = weights * digit / 255.0
+    assert unit["titles"][2] == f"w_i x_i: sum {products.sum():.2f} + b {bias:.2f}"
+    assert cells(unit["images"][0]).shape == (28, 28, 3)
+    assert f"= {products.sum() + bias:.3f};" in written  # the written sum: the same numbers

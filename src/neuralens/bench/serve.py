@@ -317,6 +317,9 @@ def sketch_phase(explorer: Explorer, config: ServeBenchConfig) -> dict:
     def work(k: int, latencies: list, errors: list) -> None:
         with httpx.Client(base_url=explorer.url, timeout=config.timeout_s) as client:
             session = uuid.uuid4().hex
+            # the learner's page opens the session (Gradio builds its state, about 65 ms of
+            # the server's event loop), as ``Learner`` does before the slider moves are timed
+            call(client, explorer.api["reset"], [], session)
             for i in range(config.sketches):
                 sketch = {"background": None, "layers": [],
                           "composite": file_data(paths[(k + i) % len(paths)])}  # fmt: skip

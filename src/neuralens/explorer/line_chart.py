@@ -18,7 +18,7 @@ import numpy as np
 from neuralens.plots.style import COLORS
 
 RENDER_JS = files("neuralens.explorer").joinpath("line_chart.js").read_text()
-TEMPLATE = "<div class='line-chart'>${(" + RENDER_JS + ")(value)}</div>"
+TEMPLATE = "<div class='line-chart' style='padding-top:30px'>${(" + RENDER_JS + ")(value)}</div>"
 DRAWN = 5000  # points a browser redraws per move at once; a bigger table is drawn by a sample
 MARGIN = 0.05  # each axis extends 5 % of the data's span beyond it, as matplotlib's does
 

@@ -7,16 +7,14 @@ import numpy as np
 
 from neuralens import data, plots
 from neuralens.data.preprocess import MNIST_SIZE
-from neuralens.explorer import trained
+from neuralens.explorer import digit_charts, trained
 from neuralens.explorer.chapter import Chapter
 from neuralens.explorer.components import (
     Slider,
     chapter_header,
     figure_image,
     on_page_load,
-    png_file,
     show,
-    under_label,
 )
 from neuralens.explorer.drawing import (
     BLANK_TEXT,
@@ -65,9 +63,9 @@ def analyse(digit: np.ndarray, choice: str, info: dict | None, unit: float):
         f"**prediction: {chosen.classes[best]}** ({probabilities[best]:.0%})  \n{chosen.source}"
     )
     return (
-        png_file(under_label(plots.pixel_values_picture(digit))),  # fast redraws, fast PNGs
-        png_file(under_label(plots.flattened_picture(digit.ravel()))),
-        png_file(under_label(plots.probabilities_picture(probabilities, chosen.classes))),
+        digit_charts.pixels_value(digit),  # numbers: the browser draws the pictures
+        digit_charts.flat_value(digit),
+        digit_charts.probabilities_value(probabilities, chosen.classes),
         summary,
         *unit_view(digit, chosen, unit),
     )
@@ -80,7 +78,7 @@ def unit_view(digit: np.ndarray, chosen: trained.ChosenModel, unit: float):
     x = digit / 255.0
     unit = int(min(unit, chosen.model.hidden[0].out_features - 1))
     weights, bias = hidden_unit(chosen.model, unit)
-    picture = png_file(under_label(plots.unit_picture(weights, x, bias, unit)))
+    picture = digit_charts.unit_value(weights, x, bias, unit)
     return picture, weighted_sum_text(weights, x, bias, unit)
 
 
@@ -164,13 +162,13 @@ def build() -> None:
             sketch, index, use_test = digit_inputs("pixels")
             choice = trained.model_choice("mlp")
         with gr.Column(scale=1):
-            probabilities = figure_image("the MLP's 10 probabilities", elem_id="pixels-probs")
+            probabilities = digit_charts.chart("the MLP's 10 probabilities", "pixels-probs")
             source = gr.Markdown(elem_id="pixels-source")
     with gr.Row():
-        numbers = figure_image(
-            "28 x 28 pixels, as numbers (0 = paper, 255 = ink)", elem_id="pixels-numbers"
+        numbers = digit_charts.chart(
+            "28 x 28 pixels, as numbers (0 = paper, 255 = ink)", "pixels-numbers"
         )
-        flat = figure_image("flattened: the 784 features, row after row", elem_id="pixels-flat")
+        flat = digit_charts.chart("flattened: the 784 features, row after row", "pixels-flat")
     gr.Markdown(
         "## One hidden unit\nEach unit of the first hidden layer has one weight per "
         "pixel: shown as a 28 x 28 image, it is the pattern the unit looks for."
@@ -179,7 +177,7 @@ def build() -> None:
     num_units = shipped_metadata("mlp")["config"]["hidden_sizes"][0]
     unit = Slider(0, num_units - 1, value=0, step=1, label="hidden unit")
     with gr.Row():
-        unit_figure = figure_image("weights, input, weight x input", elem_id="pixels-unit")
+        unit_figure = digit_charts.chart("weights, input, weight x input", "pixels-unit")
         unit_sum = gr.Markdown(elem_id="pixels-sum")
     gr.Markdown(
         "## Why the non-linearity?\nTrain the same MLP twice on the bundled mini "

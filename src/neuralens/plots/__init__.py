@@ -15,12 +15,6 @@ from neuralens.plots.convolution import (
     plot_pooling_pyramid,
 )
 from neuralens.plots.data import plot_digit_grid, plot_shapes, plot_wine_scatter
-from neuralens.plots.digit_frames import (
-    flattened_picture,
-    pixel_values_picture,
-    probabilities_picture,
-    unit_picture,
-)
 from neuralens.plots.export import rgb_to_png, save, save_gif, to_png_bytes, to_rgb
 from neuralens.plots.history import plot_history
 from neuralens.plots.inside import (
@@ -98,10 +92,6 @@ __all__ = [
     "descent_frames",
     "iter_descent_frames",
     "line_figures",
-    "pixel_values_picture",
-    "flattened_picture",
-    "probabilities_picture",
-    "unit_picture",
     "new_axes",
     "new_figure",
     "plot_digit_grid",

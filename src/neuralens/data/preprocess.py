@@ -63,7 +63,10 @@ def ink_image(image: np.ndarray, ink: str = "auto") -> np.ndarray:
     image = np.asarray(image)
     if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (1, 3, 4)):
         raise ValueError(f"expected a (H, W), (H, W, 3) or (H, W, 4) image, got {image.shape}")
-    pixels = to_unit_range(image)  # 8-bit, 16-bit and float pictures alike
+    if image.dtype == np.uint8:  # a sketch or a photo: float32 halves the work (same digit)
+        pixels = image.astype(np.float32) * np.float32(1 / 255)
+    else:
+        pixels = to_unit_range(image)  # 16-bit and float pictures alike
     if pixels.ndim == 3 and pixels.shape[2] == 4:
         alpha = pixels[..., 3:]
         pixels = pixels[..., :3] * alpha + (1.0 - alpha)  # composite over white paper

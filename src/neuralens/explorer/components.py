@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from collections.abc import Callable
-from pathlib import Path
 from unittest.mock import patch
 
 import gradio as gr
 import numpy as np
 from gradio import component_meta
 from gradio.context import get_blocks_context
-from gradio.utils import get_upload_folder
 
-from neuralens.plots import Figure, rgb_to_png, to_rgb
+from neuralens.plots import Figure, to_rgb
 
 # Gradio writes a .pyi file beside the module of every Component subclass it meets; this one
 # adds no events, so it needs none (and an installed package must not write into itself)
@@ -69,24 +65,6 @@ def under_label(picture: np.ndarray) -> np.ndarray:
     """An RGB picture (H, W, 3) -> (H + LABEL_BAND, W, 3): a white band on top, so the image's
     floating label does not cover the figure's title or colour key."""
     return np.pad(picture, ((LABEL_BAND, 0), (0, 0), (0, 0)), constant_values=255)
-
-
-def png_file(picture: np.ndarray) -> str:
-    """An RGB picture (H, W, 3) as a PNG file in Gradio's cache; a ``figure_image`` shows it.
-
-    Pictures redrawn per move (a slider, a sketch) come here: ``rgb_to_png`` encodes them
-    in about a quarter of the time Gradio's own PNG encoder takes, and the file lies where
-    Gradio would have put it, so its ``delete_cache`` removes it as it would its own.
-    """
-    png = rgb_to_png(picture)
-    folder = Path(get_upload_folder()) / hashlib.sha256(png).hexdigest()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "figure.png"
-    if not path.exists():  # the same picture twice: the same file
-        partial = folder / f".{uuid.uuid4().hex}.part"  # two learners may make it at once
-        partial.write_bytes(png)
-        partial.replace(path)
-    return str(path)
 
 
 def chapter_header(number: int, title: str, lead: str) -> gr.Markdown:

@@ -16,9 +16,8 @@ from importlib.resources import files
 
 import gradio as gr
 import numpy as np
-from matplotlib import colormaps
 
-from neuralens.plots.export import rgb_to_png
+from neuralens.plots.export import cells_png as png_bytes
 from neuralens.plots.style import COLORS, text_color_on
 
 RENDER_JS = files("neuralens.explorer").joinpath("digit_charts.js").read_text()
@@ -35,9 +34,7 @@ def chart(label: str, elem_id: str) -> gr.HTML:
 
 def cells_png(values: np.ndarray, cmap: str, low: float, high: float) -> str:
     """A 2-D array as a PNG data URL, one pixel per cell in ``cmap`` over [low, high]."""
-    scaled = np.clip((np.asarray(values, dtype=float) - low) / (high - low), 0.0, 1.0)
-    rgb = colormaps[cmap](scaled, bytes=True)[..., :3]
-    return "data:image/png;base64," + base64.b64encode(rgb_to_png(rgb)).decode()
+    return "data:image/png;base64," + base64.b64encode(png_bytes(values, cmap, low, high)).decode()
 
 
 def symmetric_limit(values: np.ndarray) -> float:

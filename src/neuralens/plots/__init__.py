@@ -15,7 +15,7 @@ from neuralens.plots.convolution import (
     plot_pooling_pyramid,
 )
 from neuralens.plots.data import plot_digit_grid, plot_shapes, plot_wine_scatter
-from neuralens.plots.export import rgb_to_png, save, save_gif, to_png_bytes, to_rgb
+from neuralens.plots.export import cells_png, rgb_to_png, save, save_gif, to_png_bytes, to_rgb
 from neuralens.plots.history import plot_history
 from neuralens.plots.inside import (
     plot_confusion,
@@ -120,6 +120,7 @@ __all__ = [
     "plot_shapes",
     "plot_wine_scatter",
     "rgb_to_png",
+    "cells_png",
     "save",
     "save_gif",
     "to_png_bytes",

@@ -93,3 +93,11 @@ def to_rgb(fig: Figure | Axes) -> np.ndarray:
     canvas = FigureCanvasAgg(_figure(fig))
     canvas.draw()
     return np.asarray(canvas.buffer_rgba())[..., :3].copy()
+
+
+def cells_png(values: np.ndarray, cmap: str, low: float, high: float) -> bytes:
+    """A 2-D array as PNG bytes, one pixel per cell, coloured by ``cmap`` over [low, high]."""
+    from matplotlib import colormaps
+
+    scaled = np.clip((np.asarray(values, dtype=float) - low) / (high - low), 0.0, 1.0)
+    return rgb_to_png(colormaps[cmap](scaled, bytes=True)[..., :3])

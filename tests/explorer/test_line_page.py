@@ -17,7 +17,7 @@ def test_the_browser_gets_the_data_once_and_the_line_at_its_height():
     """The picture is drawn in the browser from this value; ``height`` is what w1 turns the
     line about (the line's height at the mean density)."""
     dataset = line_page.wine_dataset()
-    value = line_page.picture(dataset, 300.0, -290.0, "absolute")
+    value = line_chart.chart_value(dataset, 300.0, -290.0, "absolute")
     assert value["x"] == dataset["x"].tolist() and value["y"] == dataset["y"].tolist()
     assert value["height"] == pytest.approx(linear.predict(dataset["x"].mean(), 300.0, -290.0))
     assert (value["w1"], value["w0"], value["loss"]) == (300.0, -290.0, "absolute")
@@ -44,7 +44,7 @@ def test_blank_box_is_named_and_the_picture_kept():
 def test_own_csv_points_are_not_called_wines():
     frame = pd.DataFrame({"size": [1.0, 2.0, 3.0, 4.0], "price": [5.0, 7.0, 9.5, 11.0]})
     dataset, *_ = line_page.use_columns(frame, "size", "price", line_page.wine_dataset())
-    value = line_page.picture(dataset, 2.0, 3.0, "squared")
+    value = line_chart.chart_value(dataset, 2.0, 3.0, "squared")
     assert value["points"] == "rows of your CSV" and value["names"] == ["size", "price"]
     assert np.isfinite(value["height"])
 
@@ -55,9 +55,9 @@ def test_a_big_table_is_drawn_by_an_even_sample_and_says_so():
     x = np.linspace(0.0, 1.0, 12_001)
     frame = pd.DataFrame({"x": x, "y": 3 * x + 1})
     dataset, *_ = line_page.use_columns(frame, "x", "y", line_page.wine_dataset())
-    value = line_page.picture(dataset, 3.0, 1.0, "squared")
+    value = line_chart.chart_value(dataset, 3.0, 1.0, "squared")
     assert value["rows"] == 12_001 and len(value["x"]) == line_chart.DRAWN
     assert value["x"][0] == 0.0 and value["x"][-1] == 1.0  # it spans the whole table
     assert value["y"] == [3 * v + 1 for v in value["x"]]  # rows kept whole, not mixed
-    small = line_page.picture(line_page.wine_dataset(), 0.0, 8.3, "squared")
+    small = line_chart.chart_value(line_page.wine_dataset(), 0.0, 8.3, "squared")
     assert small["rows"] == len(small["x"]) == 1599  # wine: every point

@@ -18,6 +18,7 @@ import gradio as gr
 import numpy as np
 
 from neuralens.plots.export import cells_png as png_bytes
+from neuralens.plots.inside import symmetric_limit
 from neuralens.plots.style import COLORS, text_color_on
 
 RENDER_JS = files("neuralens.explorer").joinpath("digit_charts.js").read_text()
@@ -35,11 +36,6 @@ def chart(label: str, elem_id: str) -> gr.HTML:
 def cells_png(values: np.ndarray, cmap: str, low: float, high: float) -> str:
     """A 2-D array as a PNG data URL, one pixel per cell in ``cmap`` over [low, high]."""
     return "data:image/png;base64," + base64.b64encode(png_bytes(values, cmap, low, high)).decode()
-
-
-def symmetric_limit(values: np.ndarray) -> float:
-    """Colour limit so that 0 is the middle (white) of a diverging map."""
-    return float(np.abs(values).max()) or 1.0
 
 
 def pixels_value(digit: np.ndarray) -> dict:

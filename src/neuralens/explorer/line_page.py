@@ -105,11 +105,6 @@ def losses(dataset: dict, w1, w0, loss: str) -> str:
     return loss_text(dataset, w1, w0, loss) + "\n\n" + note
 
 
-def picture(dataset: dict, w1: float, w0: float, loss: str) -> dict:
-    """What the browser draws for this dataset and line (a new dataset, a snap)."""
-    return line_chart.chart_value(dataset, w1, w0, loss)
-
-
 def snap(dataset: dict) -> tuple[float, float]:
     """The least-squares line: the bottom of the squared-loss landscape."""
     best = dataset["best"]
@@ -176,7 +171,7 @@ def build() -> None:
 
     # a move is drawn in the browser at once (``line_chart``: no server call); each new
     # picture asks the server for its three losses, the latest only while a learner drags
-    show = {"fn": picture, "inputs": [dataset, w1, w0, loss], "outputs": figure}
+    show = {"fn": line_chart.chart_value, "inputs": [dataset, w1, w0, loss], "outputs": figure}
     on_page_load(reset_to_wine, None, [dataset, w1, w0, status]).then(**show)
     w1.input(None, [w1, w0, figure], [w0, figure], js=line_chart.TURN_JS)
     w0.input(None, [w1, w0, figure], figure, js=line_chart.LIFT_JS)

@@ -30,6 +30,7 @@ from neuralens.plots.inside import (
     plot_training,
     plot_unit,
     plot_weight_image,
+    symmetric_limit,
 )
 from neuralens.plots.latent import (
     pixel_frame,
@@ -121,6 +122,7 @@ __all__ = [
     "plot_wine_scatter",
     "rgb_to_png",
     "cells_png",
+    "symmetric_limit",
     "save",
     "save_gif",
     "to_png_bytes",

@@ -25,7 +25,7 @@ def _names(count: int, class_names: Sequence[str] | None) -> list[str]:
     return list(class_names) if class_names is not None else [str(k) for k in range(count)]
 
 
-def _symmetric_limit(values: np.ndarray) -> float:
+def symmetric_limit(values: np.ndarray) -> float:
     """Colour limit so that 0 is the middle (white) of a diverging map."""
     return float(np.abs(values).max()) or 1.0
 
@@ -77,7 +77,7 @@ def plot_probabilities(
 def plot_weight_image(weights: np.ndarray, ax: Axes | None = None, title: str = "weights") -> Axes:
     """A weight vector shown as an image: red pushes the sum up, blue pulls it down."""
     ax = image_axes(new_axes(ax, figsize=(3.0, 3.0)))
-    limit = _symmetric_limit(weights)
+    limit = symmetric_limit(weights)
     ax.imshow(weights, cmap="RdBu_r", vmin=-limit, vmax=limit)
     ax.set_title(title)
     return ax
@@ -112,7 +112,7 @@ def _image_grid(fig: Figure, count: int, columns: int) -> list[Axes]:
 
 
 def _draw_kernel(ax: Axes, kernel: np.ndarray, title: str) -> None:
-    limit = _symmetric_limit(kernel)
+    limit = symmetric_limit(kernel)
     ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
     ax.set_title(title, fontsize=8)
 

@@ -101,7 +101,7 @@ plots.plot_manifold(latent.manifold(vae_2d, 15), latent.normal_grid(15)).figure
 # ## New images from new numbers
 # The auto-encoder has no prior: we draw numbers from a Gaussian fitted to its training
 # latents, and many land where no training image was, decoding to broken shapes. The VAE
-# was trained (the KL term) so that its latents follow its prior, a mixture of 50 Gaussians
+# was trained (the KL term) so that its latents follow its prior, a mixture of 200 Gaussians
 # learned with it (one N(0, I) must hold all ten digits in 4 numbers, so many of its draws
 # land between them). Its samples look like digits. The shipped CNN judges: how many
 # samples does it read with >= 90 % certainty?

@@ -199,3 +199,32 @@ def test_a_diverging_run_stops_and_writes_nothing(digits, tmp_path):
     with pytest.raises(ValueError, match="diverged at step 5: loss became non-finite"):
         fit(small_mlp(), exploding_loss, digits, config)
     assert not path.exists()
+
+
+def test_cpu_bfloat16_runs_the_steps_in_bfloat16_only_where_the_cpu_has_it(monkeypatch):
+    from neuralens.training import loop
+
+    cpu = torch.device("cpu")
+    asked = TrainConfig(cpu_bfloat16=True, device="cpu")
+    monkeypatch.setattr(loop, "native_bfloat16", lambda: True)
+    with loop.mixed_precision(cpu, asked):
+        assert torch.mm(torch.ones(2, 2), torch.ones(2, 2)).dtype == torch.bfloat16
+    with loop.mixed_precision(cpu, TrainConfig(device="cpu")):  # not asked: float32
+        assert torch.mm(torch.ones(2, 2), torch.ones(2, 2)).dtype == torch.float32
+    monkeypatch.setattr(loop, "native_bfloat16", lambda: False)  # emulated: slower, so off
+    with loop.mixed_precision(cpu, asked):
+        assert torch.mm(torch.ones(2, 2), torch.ones(2, 2)).dtype == torch.float32
+
+
+def test_native_bfloat16_reads_the_cpu_flags(tmp_path):
+    from neuralens.device import native_bfloat16
+
+    def cpu(flags: str) -> str:
+        path = tmp_path / f"cpuinfo-{len(flags)}"
+        path.write_text(f"processor\t: 0\nflags\t\t: {flags}\n\nprocessor\t: 1\n")
+        return str(path)
+
+    assert native_bfloat16(cpu("fpu avx2 avx512f avx512_bf16 avx512_vnni"))
+    assert native_bfloat16(cpu("fpu avx2 amx_bf16 amx_tile"))
+    assert not native_bfloat16(cpu("fpu avx2 avx512f avx512bw"))  # bfloat16 emulated
+    assert not native_bfloat16(str(tmp_path / "absent"))  # not Linux

@@ -7,6 +7,7 @@ import random
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 
 import numpy as np
 import torch
@@ -33,6 +34,22 @@ def pick(name: str = "auto") -> torch.device:
     if name == "mps" and not torch.backends.mps.is_available():
         raise ValueError("device 'mps' asked for, but this machine has no Apple MPS; use cpu")
     return torch.device(name)
+
+
+@cache
+def native_bfloat16(cpuinfo: str = "/proc/cpuinfo") -> bool:
+    """Whether this CPU multiplies bfloat16 numbers natively (AVX512-BF16 or AMX-BF16).
+
+    Read from the Linux CPU flags in ``cpuinfo``; False where there are none. Without
+    them torch emulates bfloat16 on the CPU, slower than float32, so autocast is not
+    worth it there.
+    """
+    try:
+        with open(cpuinfo) as info:
+            flags = next((line.split() for line in info if line.startswith("flags")), [])
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def seed_everything(seed: int) -> torch.Generator:

@@ -8,8 +8,10 @@ import pytest
 
 from neuralens import checkpoints
 from neuralens.data import load_mnist
+from neuralens.explorer import latent_page
 from neuralens.models.inspect import predict_proba
 from neuralens.studies import latent
+from neuralens.tasks.reconstruct import PRIOR_COMPONENTS
 
 EXPECTED = {"autoencoder": 4, "vae": 4, "vae-2d": 2, "autoencoder-fashion": 4,
             "autoencoder-skips": 4}  # fmt: skip
@@ -52,9 +54,10 @@ def test_vae_samples_look_like_digits_more_often_than_naive_ae_samples(study):
 
 
 def test_the_shipped_priors_are_what_the_chapter_says():
-    """Chapter 9 and lesson 05: the 4-number VAE's prior is a mixture of 50 Gaussians learned
+    """Chapter 9 and lesson 05: the 4-number VAE's prior is a mixture of 200 Gaussians learned
     with it; the 2-number VAE keeps N(0, I), the scale its manifold grid is spaced on."""
-    assert latent.load_latent_model("vae").config.prior_components == 50
+    shipped = latent.load_latent_model("vae").config.prior_components
+    assert shipped == 200 == PRIOR_COMPONENTS == latent_page.VAE_PRIOR
     assert latent.load_latent_model("vae-2d").config.prior_components == 0
 
 

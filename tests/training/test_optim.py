@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from neuralens.training import Batches, TrainConfig, fit
-from neuralens.training.optim import clip_gradients
+from neuralens.training.optim import WeightAverage, clip_gradients
 
 QUIET = {"device": "cpu", "progress": False}
 
@@ -46,6 +46,21 @@ def test_the_model_ends_holding_the_average_of_its_weights():
     assert steps == list(range(1, 13))  # the cheap hook sees every step
     for key, value in model.state_dict().items():
         torch.testing.assert_close(value, average[key])
+
+
+def test_batch_norm_statistics_are_copied_not_averaged():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.BatchNorm1d(3))
+    ema = WeightAverage(model, decay=0.9)
+    start = {k: v.clone() for k, v in model.state_dict().items()}
+    model(torch.randn(8, 4) + 5)  # a training pass moves the running statistics
+    with torch.no_grad():
+        model[0].weight.add_(1.0)
+    ema.update(model)
+    stats = model[1].running_mean, model[1].running_var
+    torch.testing.assert_close(ema.tensors["1.running_mean"], stats[0])
+    torch.testing.assert_close(ema.tensors["1.running_var"], stats[1])
+    torch.testing.assert_close(ema.tensors["0.weight"], start["0.weight"] + 0.1)
 
 
 def test_clipped_training_is_different_and_still_learns():

@@ -26,6 +26,7 @@ DATASETS = {"MNIST digits": "mnist", "Fashion-MNIST clothes": "fashion-mnist"}
 MODELS = {"auto-encoder": "autoencoder", "VAE": "vae"}
 SCALE = 7  # screen pixels per image pixel of a decoded image
 NUM_SAMPLES = 32  # images per "generate" click
+VAE_PRIOR = 200  # the shipped VAE's prior: a mixture of this many Gaussians (a test checks)
 SKIPS_SENTENCE = (
     "A U-Net is the same encoder-decoder **with skip connections**: each decoder stage also "
     "receives the encoder's maps of its size, so the picture travels around the 4-number "
@@ -287,8 +288,8 @@ def generate_section(dataset) -> None:
                 "For the auto-encoder they come from a Gaussian fitted to its training "
                 "latents: much of that cloud was never used, and decodes to broken shapes. "
                 "The VAE was trained (the KL term) so that its latents follow its prior, here "
-                "a mixture of 50 Gaussians learned with it: samples from the prior decode to "
-                "plausible images far more often.")  # fmt: skip
+                f"a mixture of {VAE_PRIOR} Gaussians learned with it: samples from the prior "
+                "decode to plausible images far more often.")  # fmt: skip
     seed = gr.State(0)
     button = gr.Button("generate", variant="primary", elem_id="latent-generate")
     figure = figure_image("auto-encoder vs VAE samples", elem_id="latent-samples")

@@ -322,8 +322,8 @@ def shipped_stats(source: str | Path) -> LatentStats:
 # 2-number VAE keeps the N(0, I) prior: its map and manifold grid are read on that scale.
 SMALL = {"hidden_size": 64}
 SHIPPED = {
-    "autoencoder": ("autoencoder", "mnist", 4, 4, {}),
-    "vae": ("vae", "mnist", 4, 4, {}),
+    "autoencoder": ("autoencoder", "mnist", 4, 7, {}),
+    "vae": ("vae", "mnist", 4, 7, {}),
     "vae-2d": ("vae", "mnist", 2, 1, {**SMALL, "prior_components": 0}),
     "autoencoder-fashion": ("autoencoder", "fashion-mnist", 4, 1, SMALL),
     "autoencoder-skips": ("autoencoder", "mnist", 4, 1, {**SMALL, "skips": True}),  # the U-Net

@@ -69,6 +69,7 @@ class TrainConfig:
     seed: int = 0  # shuffling, augmentation, dropout
     device: str = "auto"  # auto, cpu, cuda or mps
     mixed_precision: bool = True  # bfloat16 autocast on CUDA (ignored elsewhere)
+    cpu_bfloat16: bool = False  # bfloat16 autocast on a CPU that has it natively (else ignored)
     eval_every: int = 0  # also evaluate every this many steps (0: at epoch ends only)
     eval_batch_size: int = 1000  # evaluation batch size (no gradients: can be large)
     log_every: int = 10  # log a History row and call on_step every this many steps

@@ -44,7 +44,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from neuralens.device import pick, seed_everything
+from neuralens.device import native_bfloat16, pick, seed_everything
 from neuralens.history import History, prefixed
 from neuralens.training.batches import Batch, Batches
 from neuralens.training.config import TrainConfig
@@ -112,6 +112,21 @@ def _summary(live: dict[str, float]) -> str:
     return "  ".join(f"{k} {live[k]:.4g}" for k in shown if k in live)
 
 
+def mixed_precision(device: torch.device, config: TrainConfig) -> torch.autocast | nullcontext:
+    """The autocast the training steps run in: bfloat16 on CUDA (``mixed_precision``), and
+    on a CPU with native bfloat16 when ``cpu_bfloat16`` asks; float32 otherwise.
+
+    Matrix products and convolutions then run on bfloat16 copies of their inputs (8 bits
+    of mantissa, float32's range); the weights, their gradients and Adam's state stay
+    float32.
+    """
+    if device.type == "cuda" and config.mixed_precision:
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    if device.type == "cpu" and config.cpu_bfloat16 and native_bfloat16():
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+    return nullcontext()
+
+
 def fit(model: nn.Module, loss_fn: LossFn, data: Batches, config: TrainConfig,
         on_step: OnStep | None = None, evaluate: Evaluate | None = None,
         on_batch: OnStep | None = None) -> History:  # fmt: skip
@@ -141,8 +156,7 @@ def fit(model: nn.Module, loss_fn: LossFn, data: Batches, config: TrainConfig,
     if config.resume and Path(config.checkpoint_path).exists():
         run = load_state(config.checkpoint_path, model, optimizer, ema, rank)
     trainer = wrap(model, device)
-    use_amp = config.mixed_precision and device.type == "cuda"
-    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if use_amp else nullcontext()
+    autocast = mixed_precision(device, config)
     shard = batch_size // world
 
     def evaluation() -> dict[str, float]:

@@ -80,13 +80,14 @@ class WeightAverage:
     def __init__(self, model: nn.Module, decay: float) -> None:
         self.decay = decay
         self.tensors = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        self.weights = {name for name, _ in model.named_parameters()}  # the rest are buffers
 
     @torch.no_grad()
     def update(self, model: nn.Module) -> None:
         """One step of the average, after an optimizer step."""
         for key, value in model.state_dict().items():
             average = self.tensors[key]
-            if average.is_floating_point():
+            if key in self.weights:
                 average.lerp_(value.detach(), 1 - self.decay)
             else:
                 average.copy_(value)

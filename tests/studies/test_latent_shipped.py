@@ -3,6 +3,8 @@ bundled test digits."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -13,6 +15,7 @@ from neuralens.models.inspect import predict_proba
 from neuralens.studies import latent
 from neuralens.tasks.reconstruct import PRIOR_COMPONENTS
 
+REPO = Path(__file__).resolve().parents[2]
 EXPECTED = {"autoencoder": 4, "vae": 4, "vae-2d": 2, "autoencoder-fashion": 4,
             "autoencoder-skips": 4}  # fmt: skip
 
@@ -58,6 +61,8 @@ def test_the_shipped_priors_are_what_the_chapter_says():
     with it; the 2-number VAE keeps N(0, I), the scale its manifold grid is spaced on."""
     shipped = latent.load_latent_model("vae").config.prior_components
     assert shipped == 200 == PRIOR_COMPONENTS == latent_page.VAE_PRIOR
+    lesson = (REPO / "lessons" / "05_autoencoders_and_latent_space.py").read_text()
+    assert f"a mixture of {shipped} Gaussians" in " ".join(lesson.replace("#", " ").split())
     assert latent.load_latent_model("vae-2d").config.prior_components == 0
 
 

@@ -59,11 +59,16 @@ def test_editing_a_kernel_cell_changes_the_filtered_image(explorer):
     cell = explorer.locator("#conv-kernel [data-testid='cell-0-0']")
     note = explorer.locator("#conv-note")
 
-    def type_in_cell(text: str) -> None:  # a double click appends to the number: replace it
+    def type_in_cell(text: str) -> None:
+        """Edit as a learner does: a double click opens the cell's editor; type; Enter."""
         cell.dblclick()
-        explorer.keyboard.press("ControlOrMeta+a")
-        explorer.keyboard.type(text)
-        explorer.keyboard.press("Enter")
+        editor = cell.get_by_label("Edit cell")  # waits until the editor is there (slow CI)
+        explorer.wait_for_function(
+            "() => document.activeElement?.getAttribute('aria-label') === 'Edit cell'"
+        )
+        editor.fill(text)  # replaces the number (typing would append to it)
+        editor.press("Enter")
+        editor.wait_for(state="detached")  # committed: the cell shows its text again
 
     type_in_cell("7")  # vertical edges sum to 0; a 7 for the corner 1 makes the sum 6
     wait_until_changed(lambda: output.get_attribute("src") or "", before)

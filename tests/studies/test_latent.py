@@ -13,7 +13,7 @@ from neuralens.device import torch_threads
 from neuralens.models import CNN, CNNConfig
 from neuralens.models.autoencoder import VAE, AutoEncoder, AutoEncoderConfig, VAEConfig
 from neuralens.studies import latent
-from neuralens.tasks.reconstruct import TASK
+from neuralens.tasks.reconstruct import TASK, image_data, reconstruction_errors
 from neuralens.training import Batches, TrainConfig, fit
 
 SMALL = {"channels": (4, 8, 16), "latent_dim": 4}
@@ -177,3 +177,24 @@ def test_weights_for_another_latent_size_or_task_are_refused(trained, tmp_path):
     classifier = checkpoints.save_model(tmp_path / "cnn.safetensors", CNN(CNNConfig()))
     with pytest.raises(ValueError, match="task"):
         latent.load_latent_model(classifier)
+
+
+def test_shipping_as_float16_rounds_the_weights_keeps_the_statistics_and_scores_the_file(
+    tmp_path,
+):
+    """`make weights` halves the latent models' files: the weights go float16, batch norm's
+    running statistics stay float32 (a variance of the decoder's first maps passed float16's
+    65504 once and was stored as infinity), and the recorded test MSE is the file's own."""
+    path = tmp_path / "ae.safetensors"
+    _, summary = latent.train_latent_model(
+        "autoencoder", "mnist-mini", path, num_epochs=1, train_limit=256, half=True,
+        channels=(4, 8, 16), hidden_size=16,
+    )  # fmt: skip
+    tensors = checkpoints.load(path).tensors
+    assert tensors["stem.conv.weight"].dtype == torch.float16
+    assert tensors["stem.norm.running_var"].dtype == torch.float32
+    model = latent.load_latent_model(path)
+    images = image_data("mnist-mini").eval_images
+    assert float(reconstruction_errors(model, images).mean()) == pytest.approx(
+        summary["test_mse"], rel=1e-5
+    )

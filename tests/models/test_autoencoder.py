@@ -26,6 +26,18 @@ def test_shapes_through_the_bottleneck(hidden_size):
     assert model.decode(torch.zeros(2, 3)).shape == (2, 1, 8, 8)
 
 
+def test_a_deeper_dense_path_stacks_hidden_layers_on_both_sides_of_the_latent():
+    """hidden_layers=3: maps -> 16 -> 16 -> 16 -> latent, and latent -> 16 x 3 -> maps."""
+    model = AutoEncoder(AutoEncoderConfig(**TINY, hidden_size=16, hidden_layers=3))
+    for path, first, last in ((model.to_latent, 8 * 4 * 4, 3), (model.from_latent, 3, 8 * 4 * 4)):
+        linears = [layer for layer in path if isinstance(layer, torch.nn.Linear)]
+        sizes = [linears[0].in_features] + [layer.out_features for layer in linears]
+        assert sizes == [first, 16, 16, 16, last]
+    assert model(torch.rand(2, 1, 8, 8))[0].shape == (2, 1, 8, 8)
+    one = AutoEncoder(AutoEncoderConfig(**TINY, hidden_size=16))  # the default: one layer
+    assert sum(isinstance(layer, torch.nn.Linear) for layer in one.to_latent) == 2
+
+
 def test_everything_passes_through_the_latent_numbers():
     """Without skips, two images with the same latent numbers decode identically."""
     model = AutoEncoder(AutoEncoderConfig(**TINY)).eval()
@@ -93,7 +105,8 @@ def test_default_decoder_mirrors_the_encoder_as_old_checkpoints_expect():
     [{"channels": (8,)}, {"latent_dim": 0}, {"image_size": 30}, {"noise_std": -1.0},
      {"channels": (8, 16), "decoder_channels": (8, 16, 32)},
      {"channels": (8, 16), "decoder_channels": (0, 16)}, {"up_kernel": 2},
-     {"head_kernel": 0}, {"likelihood": "poisson"}, {"pixel_std": -0.1}],
+     {"head_kernel": 0}, {"likelihood": "poisson"}, {"pixel_std": -0.1},
+     {"hidden_layers": 0}],
 )  # fmt: skip
 def test_bad_configs_are_clear_errors(bad):
     with pytest.raises(ValueError):

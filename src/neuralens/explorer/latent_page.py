@@ -289,7 +289,7 @@ def generate_section(dataset) -> None:
                 "latents: much of that cloud was never used, and decodes to broken shapes. "
                 "The VAE was trained (the KL term) so that its latents follow its prior, here "
                 f"a mixture of {VAE_PRIOR} Gaussians learned with it: samples from the prior "
-                "decode to plausible images far more often.")  # fmt: skip
+                "decode to plausible images more often.")  # fmt: skip
     seed = gr.State(0)
     button = gr.Button("generate", variant="primary", elem_id="latent-generate")
     figure = figure_image("auto-encoder vs VAE samples", elem_id="latent-samples")

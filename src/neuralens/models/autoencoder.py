@@ -45,7 +45,10 @@ class AutoEncoderConfig:
     image_size: int = 28  # images are image_size x image_size pixels
     num_channels: int = 1  # 1 for gray digits
     channels: tuple[int, ...] = (8, 16, 32)  # maps at full size, then after each halving
-    hidden_size: int = 0  # dense layer between flattened maps and latent numbers (0: none)
+    hidden_size: int = 0  # dense layers between flattened maps and latent numbers (0: none)
+    # how many such layers on each side: a deeper dense path turns 4 numbers into the
+    # decoder's maps (and back) more freely, at little cost next to the convolutions
+    hidden_layers: int = 1
     latent_dim: int = 4  # the latent space: numbers per image
     noise_std: float = 0.0  # denoising: std of the Gaussian noise added to training inputs
     skips: bool = False  # U-Net: decoder stages also receive the encoder's maps (the contrast)
@@ -90,10 +93,10 @@ class AutoEncoderConfig:
             )
         if not self.pixel_std >= 0:
             raise ValueError(f"pixel_std must be >= 0 (0: calibrated), got {self.pixel_std}")
-        if self.latent_dim < 1 or self.hidden_size < 0:
+        if self.latent_dim < 1 or self.hidden_size < 0 or self.hidden_layers < 1:
             raise ValueError(
-                f"latent_dim must be >= 1 and hidden_size >= 0, got {self.latent_dim}, "
-                f"{self.hidden_size}"
+                f"latent_dim and hidden_layers must be >= 1 and hidden_size >= 0, got "
+                f"{self.latent_dim}, {self.hidden_layers}, {self.hidden_size}"
             )
         if self.image_size % 2**self.num_stages:
             raise ValueError(
@@ -176,14 +179,14 @@ class AutoEncoder(nn.Module):
         self.downs = nn.ModuleList(
             DownBlock(size_in, size_out) for size_in, size_out in pairwise(sizes)
         )
-        hidden = [config.hidden_size] if config.hidden_size else []
+        hidden = [config.hidden_size] * config.hidden_layers if config.hidden_size else []
         outputs = self.latent_outputs * config.latent_dim
-        # (N, c_last, s, s) -> (N, num_flat) -> [hidden] -> (N, latent_dim [x 2])
+        # (N, c_last, s, s) -> (N, num_flat) -> [hidden x layers] -> (N, latent_dim [x 2])
         self.to_latent = nn.Sequential(
             nn.Flatten(), *dense_path([config.num_flat, *hidden, outputs])
         )
         side, decoder = config.feature_size, config.decoder_sizes
-        # (N, latent_dim) -> [hidden] -> (N, d_last * s * s) -> (N, d_last, s, s)
+        # (N, latent_dim) -> [hidden x layers] -> (N, d_last * s * s) -> (N, d_last, s, s)
         self.from_latent = nn.Sequential(
             *dense_path([config.latent_dim, *hidden, decoder[-1] * side**2]),
             nn.ReLU(),
@@ -201,7 +204,8 @@ class AutoEncoder(nn.Module):
         self.head = nn.Conv2d(
             decoder[0], config.num_channels, config.head_kernel, padding=config.head_kernel // 2
         )
-        # filters stored channels-last: the CPU's convolutions run faster on it (values unchanged)
+        # filters stored channels-last: the CPU's convolutions run faster on it (values
+        # unchanged); batch norm's backward pass over 8 maps is slow in it (the recipe uses 16)
         self.to(memory_format=torch.channels_last)
 
     @staticmethod

@@ -286,7 +286,7 @@ def compare_section(dataset) -> None:
 def generate_section(dataset) -> None:
     gr.Markdown("## New images from new numbers\nDraw new latent numbers and decode them. "
                 "For the auto-encoder they come from a Gaussian fitted to its training "
-                "latents: much of that cloud was never used, and decodes to broken shapes. "
+                "latents: parts of that cloud were never used, and decode to broken shapes. "
                 "The VAE was trained (the KL term) so that its latents follow its prior, here "
                 f"a mixture of {VAE_PRIOR} Gaussians learned with it: samples from the prior "
                 "decode to plausible images more often.")  # fmt: skip

@@ -165,7 +165,8 @@ def recorded_metrics(report: dict) -> dict:
 # 0.0249). With one layer, 8 maps and 7 epochs the AE reached 0.0229 in 254 s, short of
 # 0.47 x PCA(4) = 0.0225; ten epochs of the 16-map one, 0.0228 in 246 s. The deeper path
 # helps k = 2, 4, 8 (bench: 0.0340, 0.0218, 0.0108; one layer 0.0349, 0.0229, 0.0114) but
-# hurts k = 32: 0.0071, one layer 0.0027 (docs/latent/bench.json).
+# hurts k = 32: 0.0071, one layer 0.0027 (docs/latent/bench.json); 16 maps with one layer,
+# k = 32, 8 epochs: 0.0025 in 175 s, so it is the depth: 32 numbers need no deep map.
 # The VAE's prior is a mixture of 200 Gaussians learned with it. Share of 1,000 samples the
 # shipped CNN reads with >= 90 % certainty (one-layer design): N(0, I) 40-48 % (4 epochs); 50
 # Gaussians 71 % (4 epochs), 78 % (8); 200 Gaussians 73 % (4), 82 % (7), 84 % (8).

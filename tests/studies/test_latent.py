@@ -198,3 +198,11 @@ def test_shipping_as_float16_rounds_the_weights_keeps_the_statistics_and_scores_
     assert float(reconstruction_errors(model, images).mean()) == pytest.approx(
         summary["test_mse"], rel=1e-5
     )
+
+
+def test_a_weight_too_large_for_float16_is_refused_not_stored_as_infinity():
+    model = AutoEncoder(AutoEncoderConfig(image_size=8, channels=(4, 8)))
+    with torch.no_grad():
+        model.stem.conv.weight[0, 0, 0, 0] = 1e6
+    with pytest.raises(ValueError, match="stem.conv.weight does not fit in float16"):
+        latent.float16_weights(model)
